@@ -1,0 +1,36 @@
+//! How a server is set up: everything the command line can say, as a plain value.
+
+use crate::clock::Clock;
+use crate::fixtures::FixtureSource;
+
+/// The default port: Letta's own, so SDKs configured for a local Letta find the mock.
+pub const DEFAULT_PORT: u16 = 8283;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub host: String,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub fixtures: FixtureSource,
+    /// Answer with the documented intent where the real server has a bug.
+    pub fix_upstream_bugs: bool,
+    /// Seed for generated ids; `None` uses the system's randomness.
+    pub seed: Option<u64>,
+    pub clock: Clock,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: "127.0.0.1".into(),
+            port: DEFAULT_PORT,
+            fixtures: FixtureSource::Bundled,
+            fix_upstream_bugs: false,
+            seed: None,
+            clock: Clock::Real,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}

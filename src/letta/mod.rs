@@ -1,0 +1,684 @@
+//! The Letta Identities API (`/v1/identities`, also mounted under `/latest/identities`), as a real
+//! Letta 0.16.8 server speaks it. A request travels: route, read the body the way FastAPI does,
+//! check the actor header, validate path, query and body against the schemas, apply to the store,
+//! encode.
+
+pub mod errors;
+pub mod model;
+pub mod pyjson;
+pub mod pyrepr;
+pub mod routes;
+pub mod validation;
+
+use crate::clock::Clock;
+use crate::http::{json, query_pairs, ApiRequest, ApiResponse};
+use crate::ids::IdSource;
+use crate::schema::Schemas;
+use crate::store::{OrderKey, PageBounds, WriteError};
+use errors::{LettaError, Messages};
+use hyper::header::{HeaderValue, ALLOW, LOCATION};
+use hyper::StatusCode;
+use model::{Entity, Identity, IdentityType, LettaData, Property};
+use routes::{route, toggle_slash, Operation, Routed};
+use serde_json::{Map, Value};
+use validation::{CtxValue, ErrorInput, LocPart, PydanticError};
+
+/// The path prefixes the Letta identities router is mounted under.
+pub const PREFIXES: [&str; 2] = ["/v1/identities", "/latest/identities"];
+
+/// The default page size of every Letta list.
+const DEFAULT_LIMIT: i64 = 50;
+
+/// What the Letta API needs besides the store: schemas, the fixed texts, and the choice between
+/// upstream's bugs and the documented intent.
+pub struct LettaApi {
+    schemas: &'static Schemas,
+    messages: Messages,
+    fix_upstream_bugs: bool,
+}
+
+/// The id and time sources a write uses.
+pub struct Sources<'a> {
+    pub ids: &'a IdSource,
+    pub clock: &'a Clock,
+}
+
+type Outcome = Result<ApiResponse, LettaError>;
+
+/// A request's query, validated: known parameters only, the last value of a repeated scalar.
+struct Query {
+    values: Map<String, Value>,
+}
+
+impl Query {
+    fn text(&self, name: &str) -> Option<&str> {
+        self.values.get(name).and_then(Value::as_str)
+    }
+
+    /// A filter that applies only when given and non-empty, as upstream's truthiness checks.
+    fn filter(&self, name: &str) -> Option<&str> {
+        self.text(name).filter(|text| !text.is_empty())
+    }
+
+    fn limit(&self) -> i64 {
+        self.values.get("limit").and_then(Value::as_i64).unwrap_or(DEFAULT_LIMIT)
+    }
+
+    fn descending(&self) -> bool {
+        self.text("order") != Some("asc")
+    }
+}
+
+/// Returns the part of `path` after a Letta prefix, if it has one.
+pub fn strip_prefix(path: &str) -> Option<&str> {
+    PREFIXES.iter().find_map(|prefix| {
+        let rest = path.strip_prefix(prefix)?;
+        (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+    })
+}
+
+impl LettaApi {
+    pub fn new(schemas: &'static Schemas, default_user_created_micros: i64, fix_upstream_bugs: bool) -> LettaApi {
+        LettaApi { schemas, messages: Messages::new(default_user_created_micros), fix_upstream_bugs }
+    }
+
+    /// Answers a request whose path is under a Letta prefix; `rest` is the path after it.
+    pub fn handle(&self, data: &LettaData, sources: &Sources<'_>, request: &ApiRequest, rest: &str) -> ApiResponse {
+        match route(&request.method, rest) {
+            Routed::Found { operation, identity_id } => self
+                .operation(data, sources, request, operation, identity_id)
+                .unwrap_or_else(LettaError::into_response),
+            Routed::MethodNotAllowed { allow } => {
+                let mut response = LettaError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed").into_response();
+                response.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+                response
+            }
+            Routed::Redirect => redirect(request),
+            Routed::NotFound => LettaError::not_found_route().into_response(),
+        }
+    }
+
+    fn operation(
+        &self,
+        data: &LettaData,
+        sources: &Sources<'_>,
+        request: &ApiRequest,
+        operation: Operation,
+        identity_id: Option<&str>,
+    ) -> Outcome {
+        let body_schema = match operation {
+            Operation::Create => Some("letta/IdentityCreate"),
+            Operation::Upsert => Some("letta/IdentityUpsert"),
+            Operation::Update => Some("letta/IdentityUpdate"),
+            Operation::ReplaceProperties => Some("letta/IdentityPropertyList"),
+            _ => None,
+        };
+        let query_schema = match operation {
+            Operation::List => Some("letta/ListIdentitiesQuery"),
+            Operation::ListAgents => Some("letta/ListAgentsQuery"),
+            Operation::ListBlocks => Some("letta/ListBlocksQuery"),
+            _ => None,
+        };
+        // FastAPI reads the body before anything else: a body that is not JSON fails first.
+        let body = match body_schema {
+            Some(_) => read_body(request)?,
+            None => Body::Absent,
+        };
+        check_actor(request)?;
+        let mut errors = Vec::new();
+        let mut path_id_example = false;
+        if let Some(id) = identity_id {
+            if let Some(error) = self.path_id_error(id) {
+                errors.push(error);
+                path_id_example = true;
+            }
+        }
+        let query = match query_schema {
+            Some(schema) => self.parse_query(schema, &request.query, &mut errors),
+            None => Query { values: Map::new() },
+        };
+        let body_value = match (body_schema, body) {
+            (Some(schema), body) => self.validate_body(schema, body, &mut errors),
+            (None, _) => Value::Null,
+        };
+        if !errors.is_empty() {
+            return Err(LettaError::Validation { errors, path_id_example });
+        }
+        let id = identity_id.unwrap_or_default();
+        match operation {
+            Operation::List => self.list(data, &query),
+            Operation::Count => Ok(json(StatusCode::OK, data.identities.len().to_string())),
+            Operation::Retrieve => {
+                let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+                Ok(identity_response(&identity))
+            }
+            Operation::Create => self.create(data, sources, &body_value),
+            Operation::Upsert => self.upsert(data, sources, &body_value),
+            Operation::Update => self.update(data, sources, id, &body_value),
+            Operation::ReplaceProperties => {
+                let properties = parse_properties(&body_value);
+                let updated = data
+                    .identities
+                    .update(id, |identity| -> Result<(), ()> {
+                        identity.properties = properties;
+                        Ok(())
+                    })
+                    .map_err(|_| self.messages.identity_not_found(id))?;
+                Ok(identity_response(&updated))
+            }
+            Operation::Delete => {
+                data.identities.remove(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+                Ok(json(StatusCode::OK, "null"))
+            }
+            Operation::ListAgents => {
+                let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+                self.list_linked(&data.agents, "Agent", &identity.agent_ids, &query)
+            }
+            Operation::ListBlocks => {
+                let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+                self.list_linked(&data.blocks, "Block", &identity.block_ids, &query)
+            }
+        }
+    }
+
+    /// A malformed `{identity_id}` gets upstream's rewritten error, whatever check failed.
+    fn path_id_error(&self, id: &str) -> Option<PydanticError> {
+        let schema = self.schemas.get("letta/IdentityId");
+        if schema.validator.is_valid(&Value::from(id)) {
+            return None;
+        }
+        let pattern = schema.document["pattern"].as_str().unwrap_or_default().to_string();
+        Some(
+            PydanticError::new(
+                "string_pattern_mismatch",
+                "path",
+                vec![LocPart::Key("identity_id".into())],
+                "String should match pattern 'identity-{uuid4}'",
+                ErrorInput::Text(id.to_string()),
+            )
+            .with_ctx("pattern", CtxValue::Text(pattern)),
+        )
+    }
+
+    /// Builds the query object the schema describes (integers parsed, arrays collected) and
+    /// validates it; unknown parameters are ignored, as upstream.
+    fn parse_query(&self, schema_name: &str, raw: &str, errors: &mut Vec<PydanticError>) -> Query {
+        let schema = self.schemas.get(schema_name);
+        let pairs = query_pairs(raw);
+        let mut values = Map::new();
+        let mut parse_errors = Vec::new();
+        let fields = schema.document["properties"].as_object().cloned().unwrap_or_default();
+        for (name, field) in &fields {
+            let given: Vec<&str> = pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
+            let Some(last) = given.last() else { continue };
+            let value = match field.get("type").and_then(Value::as_str) {
+                Some("array") => Value::from(given.iter().map(|v| Value::from(*v)).collect::<Vec<_>>()),
+                Some("integer") => match parse_python_int(last) {
+                    Some(number) => Value::from(number),
+                    None => {
+                        parse_errors.push(PydanticError::new(
+                            "int_parsing",
+                            "query",
+                            vec![LocPart::Key(name.clone())],
+                            "Input should be a valid integer, unable to parse string as an integer",
+                            ErrorInput::Text(last.to_string()),
+                        ));
+                        continue;
+                    }
+                },
+                _ => Value::from(*last),
+            };
+            values.insert(name.clone(), value);
+        }
+        let instance = Value::Object(values);
+        let mut found = validation::validate(self.schemas, schema_name, "query", &instance);
+        found.extend(parse_errors);
+        // Query errors are reported in parameter declaration order.
+        found.sort_by_key(|error| match error.loc.first() {
+            Some(LocPart::Key(name)) => fields.keys().position(|k| k == name).unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        });
+        if self.fix_upstream_bugs {
+            self.negative_limit_error(&instance, raw, &mut found);
+        }
+        errors.extend(found);
+        let Value::Object(values) = instance else { unreachable!("built as an object above") };
+        Query { values }
+    }
+
+    /// With `--fix-upstream-bugs`, a negative `limit` is the 422 the documented API implies.
+    fn negative_limit_error(&self, instance: &Value, raw: &str, errors: &mut Vec<PydanticError>) {
+        if instance.get("limit").and_then(Value::as_i64).is_some_and(|limit| limit < 0) {
+            let given = query_pairs(raw).into_iter().rev().find(|(k, _)| k == "limit").map(|(_, v)| v).unwrap_or_default();
+            errors.push(
+                PydanticError::new(
+                    "greater_than_equal",
+                    "query",
+                    vec![LocPart::Key("limit".into())],
+                    "Input should be greater than or equal to 0",
+                    ErrorInput::Text(given),
+                )
+                .with_ctx("ge", CtxValue::Int(0)),
+            );
+        }
+    }
+
+    fn validate_body(&self, schema_name: &str, body: Body, errors: &mut Vec<PydanticError>) -> Value {
+        match body {
+            Body::Absent => {
+                errors.push(PydanticError::new("missing", "body", vec![], "Field required", ErrorInput::Nothing));
+                Value::Null
+            }
+            Body::Raw(bytes) => {
+                // A body FastAPI does not parse as JSON is validated as the bytes it is.
+                let is_list = self.schemas.get(schema_name).document["type"] == "array";
+                let (kind, msg) = if is_list {
+                    ("list_type", "Input should be a valid list")
+                } else {
+                    ("model_attributes_type", "Input should be a valid dictionary or object to extract fields from")
+                };
+                errors.push(PydanticError::new(kind, "body", vec![], msg, ErrorInput::Bytes(bytes)));
+                Value::Null
+            }
+            Body::Json(value) => {
+                errors.extend(validation::validate(self.schemas, schema_name, "body", &value));
+                value
+            }
+        }
+    }
+
+    fn missing_link(&self, kind: &str, id: &str) -> LettaError {
+        if self.fix_upstream_bugs {
+            errors::cursor_not_found(kind, id)
+        } else {
+            LettaError::unknown()
+        }
+    }
+
+    /// Upstream resolves every linked id before it writes, and fails on the first unknown one.
+    fn check_links(&self, data: &LettaData, agent_ids: Option<&[String]>, block_ids: Option<&[String]>) -> Result<(), LettaError> {
+        for id in agent_ids.unwrap_or_default() {
+            if !data.agents.contains(id) {
+                return Err(self.missing_link("Agent", id));
+            }
+        }
+        for id in block_ids.unwrap_or_default() {
+            if !data.blocks.contains(id) {
+                return Err(self.missing_link("Block", id));
+            }
+        }
+        Ok(())
+    }
+
+    fn list(&self, data: &LettaData, query: &Query) -> Outcome {
+        let limit = query.limit();
+        if limit <= -2 {
+            return Err(LettaError::database());
+        }
+        let after = self.cursor(query.text("after"), |id| data.identities.order_of(id), "Identity")?;
+        let before = self.cursor(query.text("before"), |id| data.identities.order_of(id), "Identity")?;
+        let bounds = page_bounds(after, before, query.descending(), match limit {
+            // Upstream treats 0 as "no limit" and fetches limit+1 rows, so -1 yields nothing.
+            0 => None,
+            -1 => Some(0),
+            n => Some(usize::try_from(n).unwrap_or(usize::MAX)),
+        })?;
+        let name = query.filter("name").map(str::to_lowercase);
+        let project_id = query.filter("project_id");
+        let identifier_key = query.filter("identifier_key");
+        let identity_type = query.filter("identity_type").and_then(IdentityType::parse);
+        let page = data.identities.page(bounds, |identity| {
+            name.as_ref().is_none_or(|n| identity.name.to_lowercase().contains(n.as_str()))
+                && project_id.is_none_or(|p| identity.project_id.as_deref() == Some(p))
+                && identifier_key.is_none_or(|k| identity.identifier_key == k)
+                && identity_type.is_none_or(|t| identity.identity_type == t)
+        });
+        let mut out = Vec::with_capacity(256 * page.len() + 2);
+        out.push(b'[');
+        for (i, identity) in page.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            identity.write_json(&mut out);
+        }
+        out.push(b']');
+        Ok(json(StatusCode::OK, out))
+    }
+
+    fn cursor(&self, id: Option<&str>, order_of: impl Fn(&str) -> Option<OrderKey>, kind: &str) -> Result<Option<OrderKey>, LettaError> {
+        match id {
+            None => Ok(None),
+            Some(id) => order_of(id).map(Some).ok_or_else(|| errors::cursor_not_found(kind, id)),
+        }
+    }
+
+    /// The agents or blocks linked to an identity, with their own cursors, limit and order.
+    fn list_linked(&self, collection: &crate::store::Collection<Entity>, kind: &str, linked: &[String], query: &Query) -> Outcome {
+        let limit = query.limit();
+        if limit < 0 {
+            // Passed straight to LIMIT, which PostgreSQL refuses.
+            return Err(LettaError::database());
+        }
+        let after = self.cursor(query.text("after"), |id| collection.order_of(id), kind)?;
+        let before = self.cursor(query.text("before"), |id| collection.order_of(id), kind)?;
+        let bounds = page_bounds(after, before, query.descending(), Some(usize::try_from(limit).unwrap_or(usize::MAX)))?;
+        let page = collection.page(bounds, |entity| {
+            entity.json.get("id").and_then(Value::as_str).is_some_and(|id| linked.iter().any(|l| l == id))
+        });
+        let items: Vec<&Value> = page.iter().map(|entity| entity.json.as_ref()).collect();
+        Ok(json(StatusCode::OK, serde_json::to_vec(&items).unwrap_or_default()))
+    }
+
+    fn create(&self, data: &LettaData, sources: &Sources<'_>, body: &Value) -> Outcome {
+        let agent_ids = string_list(body.get("agent_ids"));
+        let block_ids = string_list(body.get("block_ids"));
+        self.check_links(data, agent_ids.as_deref(), block_ids.as_deref())?;
+        let identity = Identity {
+            id: format!("identity-{}", sources.ids.uuid4()),
+            identifier_key: text_field(body, "identifier_key").unwrap_or_default(),
+            name: text_field(body, "name").unwrap_or_default(),
+            identity_type: identity_type_field(body).unwrap_or(IdentityType::Other),
+            project_id: text_field(body, "project_id"),
+            properties: body.get("properties").map(parse_properties).unwrap_or_default(),
+            agent_ids: dedup(agent_ids.unwrap_or_default()),
+            block_ids: dedup(block_ids.unwrap_or_default()),
+        };
+        match data.identities.insert(identity.id.clone(), identity.clone(), sources.clock.now_micros()) {
+            Ok(()) => Ok(identity_response(&identity)),
+            Err(_) => Err(errors::create_conflict(&identity)),
+        }
+    }
+
+    fn upsert(&self, data: &LettaData, sources: &Sources<'_>, body: &Value) -> Outcome {
+        let identifier_key = text_field(body, "identifier_key").unwrap_or_default();
+        let project_id = text_field(body, "project_id");
+        let existing = data.identities.find_unique(&model::unique_key(&identifier_key, project_id.as_deref()));
+        let Some(id) = existing else {
+            if self.fix_upstream_bugs {
+                return self.create(data, sources, body);
+            }
+            return Err(self.messages.upsert_not_found(&identifier_key, project_id.as_deref()));
+        };
+        let agent_ids = string_list(body.get("agent_ids"));
+        self.check_links(data, agent_ids.as_deref(), None)?;
+        let properties = body.get("properties").filter(|p| !p.is_null()).map(parse_properties);
+        let updated = data
+            .identities
+            .update(&id, |identity| -> Result<(), ()> {
+                identity.name = text_field(body, "name").unwrap_or_default();
+                if let Some(kind) = identity_type_field(body) {
+                    identity.identity_type = kind;
+                }
+                if let Some(properties) = properties {
+                    identity.properties = properties;
+                }
+                // Upstream replaces the agents and ignores block_ids on upsert.
+                if let Some(agent_ids) = agent_ids {
+                    identity.agent_ids = dedup(agent_ids);
+                }
+                Ok(())
+            })
+            .map_err(|_| self.messages.upsert_not_found(&identifier_key, project_id.as_deref()))?;
+        Ok(identity_response(&updated))
+    }
+
+    fn update(&self, data: &LettaData, sources: &Sources<'_>, id: &str, body: &Value) -> Outcome {
+        let before = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+        let agent_ids = string_list(body.get("agent_ids"));
+        let block_ids = string_list(body.get("block_ids"));
+        self.check_links(data, agent_ids.as_deref(), block_ids.as_deref())?;
+        let new_properties = body.get("properties").filter(|p| !p.is_null()).map(parse_properties);
+        let mut attempted = None;
+        let result = data.identities.update(id, |identity| -> Result<(), ()> {
+            if let Some(key) = text_field(body, "identifier_key") {
+                identity.identifier_key = key;
+            }
+            if let Some(name) = text_field(body, "name") {
+                identity.name = name;
+            }
+            if let Some(kind) = identity_type_field(body) {
+                identity.identity_type = kind;
+            }
+            if let Some(new_properties) = new_properties {
+                merge_properties(&mut identity.properties, new_properties);
+            }
+            // Links are only ever added by PATCH.
+            for agent_id in agent_ids.unwrap_or_default() {
+                if !identity.agent_ids.contains(&agent_id) {
+                    identity.agent_ids.push(agent_id);
+                }
+            }
+            for block_id in block_ids.unwrap_or_default() {
+                if !identity.block_ids.contains(&block_id) {
+                    identity.block_ids.push(block_id);
+                }
+            }
+            attempted = Some(identity.clone());
+            Ok(())
+        });
+        match result {
+            Ok(updated) => Ok(identity_response(&updated)),
+            Err(WriteError::Conflict(_)) => {
+                let attempted = attempted.unwrap_or_else(|| before.clone());
+                Err(errors::update_conflict(&before, &attempted, sources.clock.now_micros()))
+            }
+            Err(_) => Err(self.messages.identity_not_found(id)),
+        }
+    }
+}
+
+/// Cursor bounds as upstream computes them: one cursor is relative to the requested order; two
+/// cursors are a time window (`after` older than `before`) whatever the order.
+fn page_bounds(after: Option<OrderKey>, before: Option<OrderKey>, descending: bool, limit: Option<usize>) -> Result<PageBounds, LettaError> {
+    let (lower, upper) = match (after, before) {
+        (Some(after), Some(before)) => {
+            if before.created_at_micros < after.created_at_micros {
+                return Err(errors::cursors_reversed());
+            }
+            (Some(after), Some(before))
+        }
+        (after, before) if descending => (before, after),
+        (after, before) => (after, before),
+    };
+    Ok(PageBounds { lower, upper, descending, limit })
+}
+
+/// The body as FastAPI sees it before validation.
+enum Body {
+    Absent,
+    Json(Value),
+    /// A body sent with a content type FastAPI does not parse as JSON.
+    Raw(Vec<u8>),
+}
+
+fn is_json_content_type(value: &str) -> bool {
+    let media = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match media.split_once('/') {
+        Some(("application", subtype)) => subtype == "json" || subtype.ends_with("+json"),
+        _ => false,
+    }
+}
+
+fn read_body(request: &ApiRequest) -> Result<Body, LettaError> {
+    if request.body.is_empty() {
+        return Ok(Body::Absent);
+    }
+    // Starlette reads the first Content-Type header; none at all means JSON.
+    if let Some(content_type) = request.headers.get(hyper::header::CONTENT_TYPE) {
+        if !is_json_content_type(content_type.to_str().unwrap_or_default()) {
+            return Ok(Body::Raw(request.body.to_vec()));
+        }
+    }
+    match pyjson::decode_error(&request.body) {
+        pyjson::Outcome::Invalid(error) => Err(LettaError::Validation {
+            errors: vec![PydanticError::new(
+                "json_invalid",
+                "body",
+                vec![LocPart::Index(error.pos)],
+                "JSON decode error",
+                ErrorInput::EmptyDict,
+            )
+            .with_ctx("error", CtxValue::Text(error.msg))],
+            path_id_example: false,
+        }),
+        pyjson::Outcome::Undecodable | pyjson::Outcome::TooDeep | pyjson::Outcome::IntTooLong => Err(errors::body_parse_failed()),
+        pyjson::Outcome::Valid => {
+            // Python accepts a few documents serde_json cannot hold (NaN, Infinity, numbers beyond
+            // f64); they get the error FastAPI gives any other body it cannot parse.
+            serde_json::from_slice(&request.body).map(Body::Json).map_err(|_| errors::body_parse_failed())
+        }
+    }
+}
+
+/// The `user_id` header names the actor; a malformed one is refused, an unknown one is the default.
+fn check_actor(request: &ApiRequest) -> Result<(), LettaError> {
+    let Some(user_id) = request.header("user_id") else { return Ok(()) };
+    let uuid = user_id.strip_prefix("user-").unwrap_or_default();
+    let well_formed = uuid.len() == 36
+        && uuid::Uuid::try_parse(uuid).is_ok_and(|u| u.get_version_num() == 4)
+        && uuid == uuid.to_ascii_lowercase()
+        && matches!(uuid.as_bytes().get(19), Some(b'8' | b'9' | b'a' | b'b'));
+    if well_formed {
+        Ok(())
+    } else {
+        Err(errors::invalid_user_id(user_id))
+    }
+}
+
+fn redirect(request: &ApiRequest) -> ApiResponse {
+    let host = request.header("host").unwrap_or("localhost");
+    let mut location = format!("http://{host}{}", toggle_slash(&request.path));
+    if !request.query.is_empty() {
+        location.push('?');
+        location.push_str(&request.query);
+    }
+    let mut response = json(StatusCode::TEMPORARY_REDIRECT, "");
+    response.headers_mut().remove(hyper::header::CONTENT_TYPE);
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+fn identity_response(identity: &Identity) -> ApiResponse {
+    let mut out = Vec::with_capacity(512);
+    identity.write_json(&mut out);
+    json(StatusCode::OK, out)
+}
+
+/// pydantic's lax integer parsing of a query string: surrounding whitespace, a sign, digits, and
+/// an all-zero fraction are accepted.
+fn parse_python_int(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if !fraction.bytes().all(|b| b == b'0') {
+        return None;
+    }
+    let digits = whole.strip_prefix(['-', '+']).unwrap_or(whole);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Values past i64 saturate: a huge limit means "all", a huge negative one is refused.
+    Some(whole.parse::<i64>().unwrap_or(if whole.starts_with('-') { i64::MIN } else { i64::MAX }))
+}
+
+fn text_field(body: &Value, name: &str) -> Option<String> {
+    body.get(name).and_then(Value::as_str).map(str::to_string)
+}
+
+fn identity_type_field(body: &Value) -> Option<IdentityType> {
+    body.get("identity_type").and_then(Value::as_str).and_then(IdentityType::parse)
+}
+
+fn string_list(value: Option<&Value>) -> Option<Vec<String>> {
+    value?.as_array().map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
+}
+
+fn dedup(ids: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Properties from a body the schema already accepted.
+fn parse_properties(value: &Value) -> Vec<Property> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| Property {
+                    key: text_field(item, "key").unwrap_or_default(),
+                    value: item.get("value").cloned().unwrap_or(Value::Null),
+                    kind: text_field(item, "type").unwrap_or_default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// PATCH merges by key: an existing key keeps its place and takes the new value and type; new
+/// keys are appended in request order; nothing is removed.
+fn merge_properties(properties: &mut Vec<Property>, updates: Vec<Property>) {
+    for update in updates {
+        match properties.iter_mut().find(|p| p.key == update.key) {
+            Some(existing) => *existing = update,
+            None => properties.push(update),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prop(key: &str, value: i64) -> Property {
+        Property { key: key.into(), value: Value::from(value), kind: "number".into() }
+    }
+
+    #[test]
+    fn merge_keeps_positions_and_appends_new_keys() {
+        let mut properties = vec![prop("a", 1), prop("b", 2)];
+        merge_properties(&mut properties, vec![prop("b", 3), prop("c", 4), prop("b", 5)]);
+        let keys: Vec<(&str, i64)> = properties.iter().map(|p| (p.key.as_str(), p.value.as_i64().unwrap())).collect();
+        assert_eq!(keys, vec![("a", 1), ("b", 5), ("c", 4)]);
+    }
+
+    #[test]
+    fn python_int_parsing() {
+        assert_eq!(parse_python_int("5"), Some(5));
+        assert_eq!(parse_python_int(" -5 "), Some(-5));
+        assert_eq!(parse_python_int("+7"), Some(7));
+        assert_eq!(parse_python_int("2.0"), Some(2));
+        assert_eq!(parse_python_int("1.5"), None);
+        assert_eq!(parse_python_int("abc"), None);
+        assert_eq!(parse_python_int(""), None);
+        assert_eq!(parse_python_int("-"), None);
+        assert_eq!(parse_python_int("99999999999999999999"), Some(i64::MAX));
+    }
+
+    #[test]
+    fn cursor_bounds_follow_the_order_and_two_cursors_are_a_window() {
+        let key = |t| OrderKey { created_at_micros: t, sequence: 0 };
+        let desc_after = page_bounds(Some(key(5)), None, true, None).unwrap();
+        assert_eq!((desc_after.lower, desc_after.upper), (None, Some(key(5))));
+        let asc_after = page_bounds(Some(key(5)), None, false, None).unwrap();
+        assert_eq!((asc_after.lower, asc_after.upper), (Some(key(5)), None));
+        let window = page_bounds(Some(key(1)), Some(key(9)), true, None).unwrap();
+        assert_eq!((window.lower, window.upper), (Some(key(1)), Some(key(9))));
+        assert!(page_bounds(Some(key(9)), Some(key(1)), false, None).is_err());
+    }
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json_content_type("application/json"));
+        assert!(is_json_content_type("application/json; charset=utf-8"));
+        assert!(is_json_content_type("application/vnd.api+json"));
+        assert!(!is_json_content_type("text/plain"));
+        assert!(!is_json_content_type("application/x-www-form-urlencoded"));
+    }
+}

@@ -1,0 +1,166 @@
+//! Letta's identity model as the store holds it, and its exact wire encoding.
+
+use crate::store::{Collection, Record};
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// The organization of Letta's default actor: every identity of the mock belongs to it.
+pub const DEFAULT_ORG_ID: &str = "org-00000000-0000-4000-8000-000000000000";
+/// Letta's default actor.
+pub const DEFAULT_USER_ID: &str = "user-00000000-0000-4000-8000-000000000000";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IdentityType {
+    Org,
+    User,
+    Other,
+}
+
+impl IdentityType {
+    /// Parses a value the schema already accepted.
+    pub fn parse(text: &str) -> Option<IdentityType> {
+        match text {
+            "org" => Some(IdentityType::Org),
+            "user" => Some(IdentityType::User),
+            "other" => Some(IdentityType::Other),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityType::Org => "org",
+            IdentityType::User => "user",
+            IdentityType::Other => "other",
+        }
+    }
+}
+
+/// One property. `value` keeps the JSON type it was sent with (`1.0` stays `1.0`); `kind` is not
+/// checked against it, as upstream.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Property {
+    pub key: String,
+    pub value: Value,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// An identity with its links. The links are kept although the wire always shows `agent_ids: []`
+/// and `block_ids: []`: they drive the `/agents` and `/blocks` routes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Identity {
+    pub id: String,
+    pub identifier_key: String,
+    pub name: String,
+    pub identity_type: IdentityType,
+    pub project_id: Option<String>,
+    pub properties: Vec<Property>,
+    pub agent_ids: Vec<String>,
+    pub block_ids: Vec<String>,
+}
+
+/// The unique constraint `(identifier_key, project_id, organization_id)` with NULLS NOT DISTINCT.
+pub fn unique_key(identifier_key: &str, project_id: Option<&str>) -> String {
+    // A JSON array cannot be confused with another pair, whatever the strings hold.
+    serde_json::to_string(&(identifier_key, project_id)).unwrap_or_default()
+}
+
+impl Record for Identity {
+    fn unique_key(&self) -> Option<String> {
+        Some(unique_key(&self.identifier_key, self.project_id.as_deref()))
+    }
+}
+
+/// The wire form, in the real server's key order.
+#[derive(Serialize)]
+struct IdentityWire<'a> {
+    id: &'a str,
+    identifier_key: &'a str,
+    name: &'a str,
+    identity_type: IdentityType,
+    project_id: Option<&'a str>,
+    agent_ids: [(); 0],
+    block_ids: [(); 0],
+    organization_id: &'static str,
+    properties: &'a [Property],
+}
+
+impl Identity {
+    fn wire(&self) -> IdentityWire<'_> {
+        IdentityWire {
+            id: &self.id,
+            identifier_key: &self.identifier_key,
+            name: &self.name,
+            identity_type: self.identity_type,
+            project_id: self.project_id.as_deref(),
+            agent_ids: [],
+            block_ids: [],
+            organization_id: DEFAULT_ORG_ID,
+            properties: &self.properties,
+        }
+    }
+
+    /// Appends the compact wire JSON of this identity.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        // Serializing plain strings and already-valid values into a Vec cannot fail.
+        let _ = serde_json::to_writer(out, &self.wire());
+    }
+}
+
+/// An agent or a block: fixtures hold its full JSON, which is returned as stored.
+#[derive(Clone, Debug)]
+pub struct Entity {
+    pub json: Arc<Value>,
+}
+
+impl Record for Entity {
+    fn unique_key(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Everything the Letta API of one namespace holds.
+#[derive(Default)]
+pub struct LettaData {
+    pub identities: Collection<Identity>,
+    pub agents: Collection<Entity>,
+    pub blocks: Collection<Entity>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_json_has_the_real_key_order_and_keeps_number_types() {
+        let identity = Identity {
+            id: "identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544".into(),
+            identifier_key: "org-1".into(),
+            name: "Acme".into(),
+            identity_type: IdentityType::Org,
+            project_id: Some("proj-1".into()),
+            properties: vec![
+                Property { key: "f".into(), value: serde_json::json!(1.0), kind: "number".into() },
+                Property { key: "n".into(), value: serde_json::json!(3), kind: "number".into() },
+            ],
+            agent_ids: vec!["agent-05a12465-5829-4984-bcfe-b184ee81dc5e".into()],
+            block_ids: vec![],
+        };
+        let mut out = Vec::new();
+        identity.write_json(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"id":"identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544","identifier_key":"org-1","name":"Acme","identity_type":"org","project_id":"proj-1","agent_ids":[],"block_ids":[],"organization_id":"org-00000000-0000-4000-8000-000000000000","properties":[{"key":"f","value":1.0,"type":"number"},{"key":"n","value":3,"type":"number"}]}"#
+        );
+    }
+
+    #[test]
+    fn null_project_conflicts_with_null_project_only() {
+        assert_eq!(unique_key("k", None), unique_key("k", None));
+        assert_ne!(unique_key("k", None), unique_key("k", Some("null")));
+        assert_ne!(unique_key("k", Some("p")), unique_key("k", None));
+    }
+}

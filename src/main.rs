@@ -1,0 +1,68 @@
+use clap::Parser;
+use identity_mock::{Config, FixtureSource, Server};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A contract-testing server for the Letta and orq.ai Identities APIs.
+#[derive(Parser, Debug)]
+#[command(name = "identity-mock", version, about)]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = identity_mock::config::DEFAULT_PORT)]
+    port: u16,
+    /// A fixtures file, or a folder of *.json fixtures files, instead of the bundled set.
+    #[arg(long, value_name = "PATH", conflicts_with = "empty")]
+    fixtures: Option<PathBuf>,
+    /// Start with no data at all.
+    #[arg(long)]
+    empty: bool,
+    /// Where the real server has a bug, answer with the documented intent instead.
+    #[arg(long)]
+    fix_upstream_bugs: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let fixtures = match (cli.fixtures, cli.empty) {
+        (_, true) => FixtureSource::Empty,
+        (Some(path), false) => FixtureSource::Path(path),
+        (None, false) => FixtureSource::Bundled,
+    };
+    let config = Config { host: cli.host, port: cli.port, fixtures, fix_upstream_bugs: cli.fix_upstream_bugs, ..Config::default() };
+    let server = match Server::start(config).await {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("identity-mock: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("listening on {}", server.uri());
+    let _ = std::io::stdout().flush();
+    server.wait_for(shutdown_signal()).await;
+    ExitCode::SUCCESS
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => {
+                let _ = interrupt.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

@@ -1,0 +1,79 @@
+//! The only module that knows sockets: the accept loop, one task per connection, the body limit,
+//! and graceful shutdown. It knows nothing of identities.
+
+use crate::app::App;
+use crate::http::{json, percent_decode, ApiRequest, ApiResponse};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// How long in-flight requests may take to finish after shutdown is asked for.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops accepting and lets the
+/// requests in flight finish.
+pub async fn serve(listener: TcpListener, app: Arc<App>, max_body_bytes: usize, shutdown: impl Future<Output = ()>) {
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let app = app.clone();
+                let service = service_fn(move |request| {
+                    let app = app.clone();
+                    async move { Ok::<_, Infallible>(answer(&app, request, max_body_bytes).await) }
+                });
+                let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
+}
+
+async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) -> ApiResponse {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, max_body_bytes).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            return json(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(r#"{{"detail":"Request body is larger than {max_body_bytes} bytes"}}"#),
+            );
+        }
+        Err(_) => return json(StatusCode::BAD_REQUEST, r#"{"detail":"The request body could not be read"}"#),
+    };
+    let request = ApiRequest {
+        method: parts.method,
+        path: percent_decode(parts.uri.path(), false),
+        query: parts.uri.query().unwrap_or_default().to_string(),
+        headers: parts.headers,
+        body,
+    };
+    // A bug in a handler must cost one request, not the server.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.handle(&request))).unwrap_or_else(|_| {
+        json(StatusCode::INTERNAL_SERVER_ERROR, r#"{"detail":"An unknown error occurred"}"#)
+    })
+}
+
+/// The address a listener is bound to, with an unspecified host shown as given.
+pub fn local_addr(listener: &TcpListener) -> std::io::Result<SocketAddr> {
+    listener.local_addr()
+}

@@ -1,0 +1,327 @@
+//! The in-memory store. It knows records, their creation order and a unique key; it knows nothing of
+//! HTTP or of either vendor's wire format.
+//!
+//! A [`Collection`] keeps its records in a `DashMap` (so a retrieve never waits on a writer of another
+//! record) beside an ordered index (`BTreeMap` keyed by creation order) that answers "what comes after
+//! this cursor?" in O(log n + page), and a unique-key index. The two indexes sit behind one
+//! `parking_lot::RwLock`; every write that touches them holds it for a few map operations and never
+//! across an `.await`, so a list traversal never sees a record that is half inserted or half removed.
+
+use dashmap::DashMap;
+use parking_lot::RwLock;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Where a record sits in creation order: its creation time, then a per-collection sequence number
+/// that breaks ties between records created in the same microsecond (or under a frozen clock).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OrderKey {
+    pub created_at_micros: i64,
+    pub sequence: u64,
+}
+
+/// A record the store can hold.
+pub trait Record: Clone + Send + Sync + 'static {
+    /// The value that must be unique within the collection, if the record has one.
+    fn unique_key(&self) -> Option<String>;
+}
+
+#[derive(Clone, Debug)]
+struct Stored<R> {
+    order: OrderKey,
+    record: R,
+}
+
+#[derive(Default)]
+struct Indexes {
+    by_order: BTreeMap<OrderKey, String>,
+    by_unique: HashMap<String, String>,
+}
+
+/// Why a write was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteError<E> {
+    /// No record has that id.
+    NotFound,
+    /// Another record (the id given) already holds the unique key.
+    Conflict(String),
+    /// The caller's update function refused the change.
+    Rejected(E),
+}
+
+/// Which records a page holds, in creation order terms.
+#[derive(Clone, Copy, Debug)]
+pub struct PageBounds {
+    /// Only records strictly after this key.
+    pub lower: Option<OrderKey>,
+    /// Only records strictly before this key.
+    pub upper: Option<OrderKey>,
+    /// Newest first when true.
+    pub descending: bool,
+    /// At most this many records; `None` for all.
+    pub limit: Option<usize>,
+}
+
+pub struct Collection<R: Record> {
+    records: DashMap<String, Stored<R>>,
+    indexes: RwLock<Indexes>,
+    sequence: AtomicU64,
+}
+
+impl<R: Record> Default for Collection<R> {
+    fn default() -> Self {
+        Collection {
+            records: DashMap::new(),
+            indexes: RwLock::new(Indexes::default()),
+            sequence: AtomicU64::new(0),
+        }
+    }
+}
+
+impl<R: Record> Collection<R> {
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Inserts a new record, or reports the id that already holds its unique key.
+    pub fn insert(&self, id: String, record: R, created_at_micros: i64) -> Result<(), WriteError<()>> {
+        let mut indexes = self.indexes.write();
+        let unique = record.unique_key();
+        if let Some(key) = &unique {
+            if let Some(existing) = indexes.by_unique.get(key) {
+                return Err(WriteError::Conflict(existing.clone()));
+            }
+        }
+        if self.records.contains_key(&id) {
+            return Err(WriteError::Conflict(id));
+        }
+        let order = OrderKey {
+            created_at_micros,
+            sequence: self.sequence.fetch_add(1, Ordering::Relaxed),
+        };
+        indexes.by_order.insert(order, id.clone());
+        if let Some(key) = unique {
+            indexes.by_unique.insert(key, id.clone());
+        }
+        self.records.insert(id, Stored { order, record });
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Option<R> {
+        self.records.get(id).map(|stored| stored.record.clone())
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.records.contains_key(id)
+    }
+
+    /// The creation-order position of a record, for cursors.
+    pub fn order_of(&self, id: &str) -> Option<OrderKey> {
+        self.records.get(id).map(|stored| stored.order)
+    }
+
+    /// The id of the record that holds a unique key.
+    pub fn find_unique(&self, key: &str) -> Option<String> {
+        self.indexes.read().by_unique.get(key).cloned()
+    }
+
+    /// Applies `change` to a copy of the record and stores the copy if `change` accepts it and the
+    /// unique key it ends with is free. Either the whole change lands or nothing does.
+    pub fn update<E>(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut R) -> Result<(), E>,
+    ) -> Result<R, WriteError<E>> {
+        let mut indexes = self.indexes.write();
+        let mut entry = self.records.get_mut(id).ok_or(WriteError::NotFound)?;
+        let mut updated = entry.record.clone();
+        change(&mut updated).map_err(WriteError::Rejected)?;
+        let old_key = entry.record.unique_key();
+        let new_key = updated.unique_key();
+        if old_key != new_key {
+            if let Some(key) = &new_key {
+                if let Some(holder) = indexes.by_unique.get(key) {
+                    return Err(WriteError::Conflict(holder.clone()));
+                }
+            }
+            if let Some(key) = old_key {
+                indexes.by_unique.remove(&key);
+            }
+            if let Some(key) = new_key {
+                indexes.by_unique.insert(key, id.to_string());
+            }
+        }
+        entry.record = updated.clone();
+        Ok(updated)
+    }
+
+    pub fn remove(&self, id: &str) -> Option<R> {
+        let mut indexes = self.indexes.write();
+        let (_, stored) = self.records.remove(id)?;
+        indexes.by_order.remove(&stored.order);
+        if let Some(key) = stored.record.unique_key() {
+            indexes.by_unique.remove(&key);
+        }
+        Some(stored.record)
+    }
+
+    /// Removes every record.
+    pub fn clear(&self) {
+        let mut indexes = self.indexes.write();
+        indexes.by_order.clear();
+        indexes.by_unique.clear();
+        self.records.clear();
+    }
+
+    /// The records within `bounds` that `keep` accepts, in the requested direction, at most
+    /// `bounds.limit` of them. Walks the ordered index from the cursor, so the cost is
+    /// O(log n + records visited), never a sort of the collection.
+    pub fn page(&self, bounds: PageBounds, mut keep: impl FnMut(&R) -> bool) -> Vec<R> {
+        let indexes = self.indexes.read();
+        let lower = bounds.lower.map_or(Bound::Unbounded, Bound::Excluded);
+        let upper = bounds.upper.map_or(Bound::Unbounded, Bound::Excluded);
+        if let (Some(low), Some(high)) = (bounds.lower, bounds.upper) {
+            if low >= high {
+                return Vec::new();
+            }
+        }
+        let range = indexes.by_order.range((lower, upper));
+        let ids: Box<dyn Iterator<Item = &String>> = if bounds.descending {
+            Box::new(range.rev().map(|(_, id)| id))
+        } else {
+            Box::new(range.map(|(_, id)| id))
+        };
+        let limit = bounds.limit.unwrap_or(usize::MAX);
+        let mut page = Vec::new();
+        for id in ids {
+            if page.len() >= limit {
+                break;
+            }
+            if let Some(stored) = self.records.get(id) {
+                if keep(&stored.record) {
+                    page.push(stored.record.clone());
+                }
+            }
+        }
+        page
+    }
+
+    /// Every record, oldest first, with its creation time.
+    pub fn snapshot(&self) -> Vec<(OrderKey, R)> {
+        let indexes = self.indexes.read();
+        indexes
+            .by_order
+            .iter()
+            .filter_map(|(order, id)| self.records.get(id).map(|s| (*order, s.record.clone())))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq)]
+    struct Item {
+        key: String,
+        value: u32,
+    }
+
+    impl Record for Item {
+        fn unique_key(&self) -> Option<String> {
+            Some(self.key.clone())
+        }
+    }
+
+    fn item(key: &str, value: u32) -> Item {
+        Item { key: key.to_string(), value }
+    }
+
+    fn filled(n: u32) -> Collection<Item> {
+        let collection = Collection::default();
+        for i in 0..n {
+            collection
+                .insert(format!("id{i}"), item(&format!("k{i}"), i), 1000 + i64::from(i))
+                .unwrap();
+        }
+        collection
+    }
+
+    fn values(page: &[Item]) -> Vec<u32> {
+        page.iter().map(|i| i.value).collect()
+    }
+
+    const ALL: PageBounds = PageBounds { lower: None, upper: None, descending: false, limit: None };
+
+    #[test]
+    fn unique_key_conflict_names_the_holder_and_changes_nothing() {
+        let collection = filled(2);
+        assert_eq!(
+            collection.insert("other".into(), item("k1", 9), 5),
+            Err(WriteError::Conflict("id1".into()))
+        );
+        assert_eq!(collection.len(), 2);
+        assert!(collection.get("other").is_none());
+    }
+
+    #[test]
+    fn pages_walk_from_the_cursor_in_both_directions() {
+        let collection = filled(6);
+        let third = collection.order_of("id2");
+        let after = PageBounds { lower: third, limit: Some(2), ..ALL };
+        assert_eq!(values(&collection.page(after, |_| true)), vec![3, 4]);
+        let newest_first = PageBounds { upper: third, descending: true, ..ALL };
+        assert_eq!(values(&collection.page(newest_first, |_| true)), vec![1, 0]);
+        let window = PageBounds { lower: collection.order_of("id0"), upper: collection.order_of("id4"), ..ALL };
+        assert_eq!(values(&collection.page(window, |_| true)), vec![1, 2, 3]);
+        let empty = PageBounds { lower: collection.order_of("id4"), upper: collection.order_of("id0"), ..ALL };
+        assert!(collection.page(empty, |_| true).is_empty());
+        let filtered = collection.page(ALL, |i| i.value % 2 == 0);
+        assert_eq!(values(&filtered), vec![0, 2, 4]);
+    }
+
+    #[test]
+    fn equal_timestamps_keep_insertion_order() {
+        let collection = Collection::default();
+        for i in 0..5 {
+            collection.insert(format!("id{i}"), item(&format!("k{i}"), i), 7).unwrap();
+        }
+        assert_eq!(values(&collection.page(ALL, |_| true)), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn update_moves_the_unique_key_or_refuses_whole() {
+        let collection = filled(3);
+        let refused = collection.update("id0", |i: &mut Item| -> Result<(), ()> {
+            i.key = "k1".into();
+            i.value = 99;
+            Ok(())
+        });
+        assert_eq!(refused, Err(WriteError::Conflict("id1".into())));
+        assert_eq!(collection.get("id0").unwrap().value, 0);
+        collection
+            .update("id0", |i: &mut Item| -> Result<(), ()> {
+                i.key = "fresh".into();
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(collection.find_unique("fresh").as_deref(), Some("id0"));
+        assert_eq!(collection.find_unique("k0"), None);
+        assert_eq!(collection.update("nope", |_: &mut Item| Ok::<(), ()>(())), Err(WriteError::NotFound));
+    }
+
+    #[test]
+    fn remove_frees_the_key_and_the_position() {
+        let collection = filled(3);
+        assert_eq!(collection.remove("id1").unwrap().value, 1);
+        assert!(collection.remove("id1").is_none());
+        assert_eq!(values(&collection.page(ALL, |_| true)), vec![0, 2]);
+        collection.insert("again".into(), item("k1", 5), 1).unwrap();
+        assert_eq!(collection.len(), 3);
+    }
+}
