@@ -1,5 +1,7 @@
 //! Where time comes from: the real clock, or a frozen one for deterministic output.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Clone, Debug)]
@@ -7,6 +9,8 @@ pub enum Clock {
     Real,
     /// Always the same instant, in microseconds since the Unix epoch.
     Fixed(i64),
+    /// Starts at an instant and moves on by `step_micros` each time it is read.
+    Step { next: Arc<AtomicI64>, step_micros: i64 },
 }
 
 impl Clock {
@@ -18,7 +22,12 @@ impl Clock {
                 .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
                 .unwrap_or(0),
             Clock::Fixed(micros) => *micros,
+            Clock::Step { next, step_micros } => next.fetch_add(*step_micros, Ordering::Relaxed),
         }
+    }
+
+    pub fn stepping(start_micros: i64, step_micros: i64) -> Clock {
+        Clock::Step { next: Arc::new(AtomicI64::new(start_micros)), step_micros }
     }
 }
 
@@ -60,5 +69,13 @@ mod tests {
         let clock = Clock::Fixed(42);
         assert_eq!(clock.now_micros(), 42);
         assert_eq!(clock.now_micros(), 42);
+    }
+
+    #[test]
+    fn stepping_clock_moves_by_its_step_per_read() {
+        let clock = Clock::stepping(1_000, 250);
+        assert_eq!(clock.now_micros(), 1_000);
+        assert_eq!(clock.clone().now_micros(), 1_250);
+        assert_eq!(clock.now_micros(), 1_500);
     }
 }

@@ -21,6 +21,8 @@ pub enum FixtureSource {
     Bundled,
     /// A JSON file, or a folder whose `*.json` files are read in name order.
     Path(PathBuf),
+    /// A fixtures document given as text, e.g. by a test.
+    Document(String),
     Empty,
 }
 
@@ -56,6 +58,7 @@ impl FixtureSet {
             FixtureSource::Empty => return Ok(FixtureSet::default()),
             FixtureSource::Bundled => BUNDLED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
             FixtureSource::Path(path) => read_documents(path)?,
+            FixtureSource::Document(text) => vec![("<fixtures document>".to_string(), text.clone())],
         };
         let mut set = FixtureSet::default();
         let mut problems = Vec::new();
