@@ -47,7 +47,8 @@ impl App {
             None => IdSource::random(),
         };
         let clock = config.clock.clone();
-        let fixtures = FixtureSet::load(&config.fixtures, schemas, &ids).map_err(StartError::Fixtures)?;
+        let fixtures =
+            FixtureSet::load(&config.fixtures, schemas, &ids).map_err(StartError::Fixtures)?;
         let started_micros = clock.now_micros();
         let letta = LettaData::default();
         fixtures.apply(&letta, started_micros);
@@ -63,7 +64,10 @@ impl App {
     pub fn handle(&self, request: &ApiRequest) -> ApiResponse {
         let origin = request.header("origin").map(str::to_string);
         if let (&Method::OPTIONS, Some(origin)) = (&request.method, &origin) {
-            if request.headers.contains_key("access-control-request-method") {
+            if request
+                .headers
+                .contains_key("access-control-request-method")
+            {
                 return preflight(origin, request.header("access-control-request-headers"));
             }
         }
@@ -76,7 +80,10 @@ impl App {
 
     fn route(&self, request: &ApiRequest) -> ApiResponse {
         if let Some(rest) = letta::strip_prefix(&request.path) {
-            let sources = Sources { ids: &self.ids, clock: &self.clock };
+            let sources = Sources {
+                ids: &self.ids,
+                clock: &self.clock,
+            };
             return self.letta_api.handle(&self.letta, &sources, request, rest);
         }
         match (&request.method, request.path.as_str()) {
@@ -96,13 +103,18 @@ impl App {
                 "blocks": self.letta.blocks.len(),
             },
         });
-        json(StatusCode::OK, serde_json::to_vec(&body).unwrap_or_default())
+        json(
+            StatusCode::OK,
+            serde_json::to_vec(&body).unwrap_or_default(),
+        )
     }
 }
 
 fn set_header(response: &mut ApiResponse, name: &'static str, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
-        response.headers_mut().insert(HeaderName::from_static(name), value);
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(name), value);
     }
 }
 
@@ -111,7 +123,11 @@ fn set_header(response: &mut ApiResponse, name: &'static str, value: &str) {
 fn preflight(origin: &str, requested_headers: Option<&str>) -> ApiResponse {
     let mut response = respond(StatusCode::OK, "text/plain; charset=utf-8", "OK");
     set_header(&mut response, "vary", "Origin");
-    set_header(&mut response, "access-control-allow-methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+    set_header(
+        &mut response,
+        "access-control-allow-methods",
+        "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
+    );
     set_header(&mut response, "access-control-max-age", "600");
     set_header(&mut response, "access-control-allow-credentials", "true");
     if let Some(headers) = requested_headers {

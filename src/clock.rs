@@ -10,7 +10,10 @@ pub enum Clock {
     /// Always the same instant, in microseconds since the Unix epoch.
     Fixed(i64),
     /// Starts at an instant and moves on by `step_micros` each time it is read.
-    Step { next: Arc<AtomicI64>, step_micros: i64 },
+    Step {
+        next: Arc<AtomicI64>,
+        step_micros: i64,
+    },
 }
 
 impl Clock {
@@ -27,7 +30,10 @@ impl Clock {
     }
 
     pub fn stepping(start_micros: i64, step_micros: i64) -> Clock {
-        Clock::Step { next: Arc::new(AtomicI64::new(start_micros)), step_micros }
+        Clock::Step {
+            next: Arc::new(AtomicI64::new(start_micros)),
+            step_micros,
+        }
     }
 }
 
@@ -48,7 +54,15 @@ pub fn civil_utc(micros: i64) -> (i64, u32, u32, u32, u32, u32, u32) {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, in_day / 3600, in_day % 3600 / 60, in_day % 60, micro)
+    (
+        year,
+        month,
+        day,
+        in_day / 3600,
+        in_day % 3600 / 60,
+        in_day % 60,
+        micro,
+    )
 }
 
 #[cfg(test)]
@@ -59,9 +73,15 @@ mod tests {
     fn civil_fields_match_known_instants() {
         assert_eq!(civil_utc(0), (1970, 1, 1, 0, 0, 0, 0));
         // 2026-11-23T11:38:09.053018Z
-        assert_eq!(civil_utc(1_795_433_889_053_018), (2026, 11, 23, 11, 38, 9, 53_018));
+        assert_eq!(
+            civil_utc(1_795_433_889_053_018),
+            (2026, 11, 23, 11, 38, 9, 53_018)
+        );
         // 2024-02-29T23:59:59.999999Z
-        assert_eq!(civil_utc(1_709_251_199_999_999), (2024, 2, 29, 23, 59, 59, 999_999));
+        assert_eq!(
+            civil_utc(1_709_251_199_999_999),
+            (2024, 2, 29, 23, 59, 59, 999_999)
+        );
     }
 
     #[test]

@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The fixtures in `fixtures/`, compiled into the binary so it runs from any directory.
-const BUNDLED: &[(&str, &str)] = &[("fixtures/letta.json", include_str!("../fixtures/letta.json"))];
+const BUNDLED: &[(&str, &str)] = &[(
+    "fixtures/letta.json",
+    include_str!("../fixtures/letta.json"),
+)];
 
 /// Where the starting data comes from.
 #[derive(Clone, Debug, Default)]
@@ -53,12 +56,21 @@ pub struct FixtureSet {
 }
 
 impl FixtureSet {
-    pub fn load(source: &FixtureSource, schemas: &Schemas, ids: &IdSource) -> Result<FixtureSet, FixtureError> {
+    pub fn load(
+        source: &FixtureSource,
+        schemas: &Schemas,
+        ids: &IdSource,
+    ) -> Result<FixtureSet, FixtureError> {
         let documents: Vec<(String, String)> = match source {
             FixtureSource::Empty => return Ok(FixtureSet::default()),
-            FixtureSource::Bundled => BUNDLED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+            FixtureSource::Bundled => BUNDLED
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
             FixtureSource::Path(path) => read_documents(path)?,
-            FixtureSource::Document(text) => vec![("<fixtures document>".to_string(), text.clone())],
+            FixtureSource::Document(text) => {
+                vec![("<fixtures document>".to_string(), text.clone())]
+            }
         };
         let mut set = FixtureSet::default();
         let mut problems = Vec::new();
@@ -91,20 +103,40 @@ impl FixtureSet {
         let mut keys = HashSet::new();
         for identity in &self.letta_identities {
             if !identity_ids.insert(identity.id.as_str()) {
-                problems.push(format!("letta identity {}: the id is used twice", identity.id));
+                problems.push(format!(
+                    "letta identity {}: the id is used twice",
+                    identity.id
+                ));
             }
-            let key = crate::letta::model::unique_key(&identity.identifier_key, identity.project_id.as_deref());
+            let key = crate::letta::model::unique_key(
+                &identity.identifier_key,
+                identity.project_id.as_deref(),
+            );
             if !keys.insert(key) {
                 problems.push(format!(
                     "letta identity {}: identifier_key {:?} with project_id {:?} is used twice",
                     identity.id, identity.identifier_key, identity.project_id
                 ));
             }
-            for agent_id in identity.agent_ids.iter().filter(|id| !agents.contains(id.as_str())) {
-                problems.push(format!("letta identity {}: agent {agent_id} is not in the fixtures", identity.id));
+            for agent_id in identity
+                .agent_ids
+                .iter()
+                .filter(|id| !agents.contains(id.as_str()))
+            {
+                problems.push(format!(
+                    "letta identity {}: agent {agent_id} is not in the fixtures",
+                    identity.id
+                ));
             }
-            for block_id in identity.block_ids.iter().filter(|id| !blocks.contains(id.as_str())) {
-                problems.push(format!("letta identity {}: block {block_id} is not in the fixtures", identity.id));
+            for block_id in identity
+                .block_ids
+                .iter()
+                .filter(|id| !blocks.contains(id.as_str()))
+            {
+                problems.push(format!(
+                    "letta identity {}: block {block_id} is not in the fixtures",
+                    identity.id
+                ));
             }
         }
         problems
@@ -115,19 +147,36 @@ impl FixtureSet {
     pub fn apply(&self, letta: &LettaData, created_micros: i64) {
         for identity in &self.letta_identities {
             // check_references guarantees the ids and keys are free.
-            let _ = letta.identities.insert(identity.id.clone(), identity.clone(), created_micros);
+            let _ = letta
+                .identities
+                .insert(identity.id.clone(), identity.clone(), created_micros);
         }
-        for (collection, items) in [(&letta.agents, &self.letta_agents), (&letta.blocks, &self.letta_blocks)] {
+        for (collection, items) in [
+            (&letta.agents, &self.letta_agents),
+            (&letta.blocks, &self.letta_blocks),
+        ] {
             for item in items {
-                let id = item.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-                let created = item.get("created_at").and_then(Value::as_str).and_then(parse_rfc3339_micros).unwrap_or(0);
+                let id = item
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let created = item
+                    .get("created_at")
+                    .and_then(Value::as_str)
+                    .and_then(parse_rfc3339_micros)
+                    .unwrap_or(0);
                 let _ = collection.insert(id, Entity { json: item.clone() }, created);
             }
         }
     }
 }
 
-fn unique_ids<'a>(kind: &str, items: &'a [Arc<Value>], problems: &mut Vec<String>) -> HashSet<&'a str> {
+fn unique_ids<'a>(
+    kind: &str,
+    items: &'a [Arc<Value>],
+    problems: &mut Vec<String>,
+) -> HashSet<&'a str> {
     let mut seen = HashSet::new();
     for item in items {
         let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
@@ -139,15 +188,19 @@ fn unique_ids<'a>(kind: &str, items: &'a [Arc<Value>], problems: &mut Vec<String
 }
 
 fn parse_rfc3339_micros(text: &str) -> Option<i64> {
-    let parsed = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    let parsed =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
     i64::try_from(parsed.unix_timestamp_nanos() / 1000).ok()
 }
 
 fn read_documents(path: &Path) -> Result<Vec<(String, String)>, FixtureError> {
-    let fail = |problem: String| FixtureError { problems: vec![problem] };
+    let fail = |problem: String| FixtureError {
+        problems: vec![problem],
+    };
     let mut files = Vec::new();
     if path.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+        let entries =
+            std::fs::read_dir(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
         for entry in entries {
             let entry = entry.map_err(|e| fail(format!("{}: {e}", path.display())))?;
             if entry.path().extension().is_some_and(|ext| ext == "json") {
@@ -156,7 +209,10 @@ fn read_documents(path: &Path) -> Result<Vec<(String, String)>, FixtureError> {
         }
         files.sort();
         if files.is_empty() {
-            return Err(fail(format!("{}: the folder holds no .json file", path.display())));
+            return Err(fail(format!(
+                "{}: the folder holds no .json file",
+                path.display()
+            )));
         }
     } else {
         files.push(path.to_path_buf());
@@ -172,13 +228,20 @@ fn read_documents(path: &Path) -> Result<Vec<(String, String)>, FixtureError> {
 }
 
 /// Parses and validates one fixtures document. `name` is how problems refer to it.
-pub fn parse_document(name: &str, text: &str, schemas: &Schemas, ids: &IdSource) -> Result<FixtureSet, FixtureError> {
+pub fn parse_document(
+    name: &str,
+    text: &str,
+    schemas: &Schemas,
+    ids: &IdSource,
+) -> Result<FixtureSet, FixtureError> {
     let document: Value = serde_json::from_str(text).map_err(|e| FixtureError {
         problems: vec![format!("{name}: not valid JSON: {e}")],
     })?;
     let mut problems = Vec::new();
     let Some(sections) = document.as_object() else {
-        return Err(FixtureError { problems: vec![format!("{name}: the document must be a JSON object")] });
+        return Err(FixtureError {
+            problems: vec![format!("{name}: the document must be a JSON object")],
+        });
     };
     for key in sections.keys().filter(|key| key.as_str() != "letta") {
         problems.push(format!("{name}: /{key}: unknown section (known: letta)"));
@@ -187,10 +250,19 @@ pub fn parse_document(name: &str, text: &str, schemas: &Schemas, ids: &IdSource)
     if let Some(letta) = sections.get("letta") {
         let schema = schemas.get("letta/Fixtures");
         for error in schema.validator.iter_errors(letta) {
+            // The rule is named by the file and pointer of the keyword that failed, wherever $ref led.
+            let rule = error
+                .absolute_keyword_location()
+                .map(|uri| uri.as_str().replace(crate::schema::BASE_URI, "schemas/"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "schemas/letta/Fixtures.json#{}",
+                        error.schema_path().as_str()
+                    )
+                });
             problems.push(format!(
-                "{name}: /letta{}: {error} (rule: schemas/letta/Fixtures.json#{})",
-                error.instance_path().as_str(),
-                error.schema_path().as_str()
+                "{name}: /letta{}: {error} (rule: {rule})",
+                error.instance_path().as_str()
             ));
         }
         if problems.is_empty() {
@@ -206,9 +278,24 @@ pub fn parse_document(name: &str, text: &str, schemas: &Schemas, ids: &IdSource)
 
 /// Reads a `letta` section the schema already accepted.
 fn letta_section(letta: &Value, ids: &IdSource) -> FixtureSet {
-    let list = |key: &str| letta.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let list = |key: &str| {
+        letta
+            .get(key)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
     let strings = |value: &Value, key: &str| -> Vec<String> {
-        value.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect()).unwrap_or_default()
+        value
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let text = |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(String::from);
     let identities = list("identities")
@@ -217,7 +304,11 @@ fn letta_section(letta: &Value, ids: &IdSource) -> FixtureSet {
             id: text(item, "id").unwrap_or_else(|| format!("identity-{}", ids.uuid4())),
             identifier_key: text(item, "identifier_key").unwrap_or_default(),
             name: text(item, "name").unwrap_or_default(),
-            identity_type: item.get("identity_type").and_then(Value::as_str).and_then(IdentityType::parse).unwrap_or(IdentityType::Other),
+            identity_type: item
+                .get("identity_type")
+                .and_then(Value::as_str)
+                .and_then(IdentityType::parse)
+                .unwrap_or(IdentityType::Other),
             project_id: text(item, "project_id"),
             properties: item
                 .get("properties")
@@ -249,17 +340,35 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<FixtureSet, FixtureError> {
-        parse_document("test.json", text, Schemas::bundled().unwrap(), &IdSource::seeded(1))
+        parse_document(
+            "test.json",
+            text,
+            Schemas::bundled().unwrap(),
+            &IdSource::seeded(1),
+        )
     }
 
     #[test]
     fn bundled_fixtures_are_valid_and_linked() {
-        let set = FixtureSet::load(&FixtureSource::Bundled, Schemas::bundled().unwrap(), &IdSource::random()).unwrap();
+        let set = FixtureSet::load(
+            &FixtureSource::Bundled,
+            Schemas::bundled().unwrap(),
+            &IdSource::random(),
+        )
+        .unwrap();
         assert!(set.letta_identities.len() >= 5);
         assert_eq!(set.letta_agents.len(), 2);
-        assert!(set.letta_identities.iter().any(|i| !i.agent_ids.is_empty() && !i.block_ids.is_empty()));
+        assert!(set
+            .letta_identities
+            .iter()
+            .any(|i| !i.agent_ids.is_empty() && !i.block_ids.is_empty()));
         for kind in ["org", "user", "other"] {
-            assert!(set.letta_identities.iter().any(|i| i.identity_type.as_str() == kind), "{kind}");
+            assert!(
+                set.letta_identities
+                    .iter()
+                    .any(|i| i.identity_type.as_str() == kind),
+                "{kind}"
+            );
         }
     }
 
@@ -268,13 +377,20 @@ mod tests {
         let error = parse(r#"{"letta": {"identities": [{"identifier_key": "k", "name": "n", "identity_type": "robot"}]}}"#).unwrap_err();
         assert_eq!(error.problems.len(), 1);
         let problem = &error.problems[0];
-        assert!(problem.starts_with("test.json: /letta/identities/0/identity_type: "), "{problem}");
-        assert!(problem.contains("rule: schemas/letta/Fixtures.json#"), "{problem}");
+        assert!(
+            problem.starts_with("test.json: /letta/identities/0/identity_type: "),
+            "{problem}"
+        );
+        assert!(
+            problem.contains("rule: schemas/letta/IdentityType.json#/enum)"),
+            "{problem}"
+        );
     }
 
     #[test]
     fn unknown_sections_and_invalid_json_are_refused() {
-        assert!(parse(r#"{"lettta": {}}"#).unwrap_err().problems[0].contains("/lettta: unknown section"));
+        assert!(parse(r#"{"lettta": {}}"#).unwrap_err().problems[0]
+            .contains("/lettta: unknown section"));
         assert!(parse("{").unwrap_err().problems[0].starts_with("test.json: not valid JSON"));
         assert!(parse("[]").is_err());
     }
@@ -284,9 +400,18 @@ mod tests {
         let set = parse(r#"{"letta": {"identities": [{"identifier_key": "k", "name": "n", "identity_type": "user"}]}}"#).unwrap();
         assert_eq!(set.letta_identities[0].id.len(), 45);
         let dangling = FixtureSet {
-            letta_identities: vec![Identity { agent_ids: vec!["agent-x".into()], ..set.letta_identities[0].clone() }],
+            letta_identities: vec![Identity {
+                agent_ids: vec!["agent-x".into()],
+                ..set.letta_identities[0].clone()
+            }],
             ..FixtureSet::default()
         };
-        assert_eq!(dangling.check_references(), vec![format!("letta identity {}: agent agent-x is not in the fixtures", set.letta_identities[0].id)]);
+        assert_eq!(
+            dangling.check_references(),
+            vec![format!(
+                "letta identity {}: agent agent-x is not in the fixtures",
+                set.letta_identities[0].id
+            )]
+        );
     }
 }

@@ -16,7 +16,9 @@ impl IdSource {
     }
 
     pub fn seeded(seed: u64) -> IdSource {
-        IdSource { seeded: Some(Mutex::new(StdRng::seed_from_u64(seed))) }
+        IdSource {
+            seeded: Some(Mutex::new(StdRng::seed_from_u64(seed))),
+        }
     }
 
     /// A random (version 4) UUID.

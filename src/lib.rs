@@ -63,13 +63,19 @@ impl Server {
     /// socket accepts connections.
     pub async fn start(config: Config) -> Result<Server, Error> {
         let app = Arc::new(app::App::new(&config).map_err(Error::Start)?);
-        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await.map_err(Error::Bind)?;
+        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port))
+            .await
+            .map_err(Error::Bind)?;
         let addr = listener.local_addr().map_err(Error::Bind)?;
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, app, config.max_body_bytes, async {
             let _ = stopped.await;
         }));
-        Ok(Server { addr, stop: Some(stop), task: Some(task) })
+        Ok(Server {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {

@@ -33,7 +33,22 @@ async fn main() -> ExitCode {
         (Some(path), false) => FixtureSource::Path(path),
         (None, false) => FixtureSource::Bundled,
     };
-    let config = Config { host: cli.host, port: cli.port, fixtures, fix_upstream_bugs: cli.fix_upstream_bugs, ..Config::default() };
+    let config = Config {
+        host: cli.host,
+        port: cli.port,
+        fixtures,
+        fix_upstream_bugs: cli.fix_upstream_bugs,
+        ..Config::default()
+    };
+    // Signal handlers are in place before the start line, so a signal sent as soon as the line
+    // appears still shuts down gracefully.
+    let shutdown = match shutdown_signal() {
+        Ok(shutdown) => shutdown,
+        Err(error) => {
+            eprintln!("identity-mock: cannot install signal handlers: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let server = match Server::start(config).await {
         Ok(server) => server,
         Err(error) => {
@@ -43,26 +58,28 @@ async fn main() -> ExitCode {
     };
     println!("listening on {}", server.uri());
     let _ = std::io::stdout().flush();
-    server.wait_for(shutdown_signal()).await;
+    server.wait_for(shutdown).await;
     ExitCode::SUCCESS
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// Completes on SIGINT or SIGTERM.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
-        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(signal) => signal,
-            Err(_) => {
-                let _ = interrupt.await;
-                return;
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
-        };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
-        }
+        })
     }
     #[cfg(not(unix))]
-    let _ = interrupt.await;
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }

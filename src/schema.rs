@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const BASE_URI: &str = "https://identity-mock.dev/schemas/";
+pub const BASE_URI: &str = "https://identity-mock.dev/schemas/";
 
 macro_rules! bundled {
     ($($name:literal),* $(,)?) => {
@@ -79,7 +79,10 @@ impl Schemas {
         let mut registry = Registry::new();
         for (name, document) in &documents {
             registry = registry
-                .add(format!("{BASE_URI}{name}.json"), Resource::from_contents(document.clone()))
+                .add(
+                    format!("{BASE_URI}{name}.json"),
+                    Resource::from_contents(document.clone()),
+                )
                 .map_err(|e| SchemaError(format!("schemas/{name}.json: {e}")))?;
         }
         let registry = registry.prepare().map_err(|e| SchemaError(e.to_string()))?;
@@ -89,7 +92,14 @@ impl Schemas {
                 .with_registry(&registry)
                 .build(&document)
                 .map_err(|e| SchemaError(format!("schemas/{name}.json: {e}")))?;
-            by_name.insert(name, Schema { name, document, validator });
+            by_name.insert(
+                name,
+                Schema {
+                    name,
+                    document,
+                    validator,
+                },
+            );
         }
         Ok(Schemas { by_name })
     }
@@ -116,7 +126,9 @@ impl Schemas {
                 continue;
             }
             if let Some(arms) = schema.get("anyOf").and_then(Value::as_array) {
-                let mut non_null = arms.iter().filter(|arm| arm.get("type") != Some(&Value::from("null")));
+                let mut non_null = arms
+                    .iter()
+                    .filter(|arm| arm.get("type") != Some(&Value::from("null")));
                 if let (Some(only), None) = (non_null.next(), non_null.next()) {
                     if only != schema {
                         schema = only;
@@ -144,8 +156,12 @@ mod tests {
     fn bundled_schemas_compile_and_resolve_references() {
         let schemas = Schemas::bundled().unwrap();
         let create = schemas.get("letta/IdentityCreate");
-        assert!(create.validator.is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "user"})));
-        assert!(!create.validator.is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "robot"})));
+        assert!(create
+            .validator
+            .is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "user"})));
+        assert!(!create
+            .validator
+            .is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "robot"})));
         assert!(!create
             .validator
             .is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "user", "agent_ids": ["agent-1"]})));

@@ -22,7 +22,12 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves `app` on `listener` until `shutdown` completes, then stops accepting and lets the
 /// requests in flight finish.
-pub async fn serve(listener: TcpListener, app: Arc<App>, max_body_bytes: usize, shutdown: impl Future<Output = ()>) {
+pub async fn serve(
+    listener: TcpListener,
+    app: Arc<App>,
+    max_body_bytes: usize,
+    shutdown: impl Future<Output = ()>,
+) {
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -58,7 +63,12 @@ async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) ->
                 format!(r#"{{"detail":"Request body is larger than {max_body_bytes} bytes"}}"#),
             );
         }
-        Err(_) => return json(StatusCode::BAD_REQUEST, r#"{"detail":"The request body could not be read"}"#),
+        Err(_) => {
+            return json(
+                StatusCode::BAD_REQUEST,
+                r#"{"detail":"The request body could not be read"}"#,
+            )
+        }
     };
     let request = ApiRequest {
         method: parts.method,
@@ -68,9 +78,14 @@ async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) ->
         body,
     };
     // A bug in a handler must cost one request, not the server.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.handle(&request))).unwrap_or_else(|_| {
-        json(StatusCode::INTERNAL_SERVER_ERROR, r#"{"detail":"An unknown error occurred"}"#)
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.handle(&request))).unwrap_or_else(
+        |_| {
+            json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                r#"{"detail":"An unknown error occurred"}"#,
+            )
+        },
+    )
 }
 
 /// The address a listener is bound to, with an unspecified host shown as given.

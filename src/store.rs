@@ -89,7 +89,12 @@ impl<R: Record> Collection<R> {
     }
 
     /// Inserts a new record, or reports the id that already holds its unique key.
-    pub fn insert(&self, id: String, record: R, created_at_micros: i64) -> Result<(), WriteError<()>> {
+    pub fn insert(
+        &self,
+        id: String,
+        record: R,
+        created_at_micros: i64,
+    ) -> Result<(), WriteError<()>> {
         let mut indexes = self.indexes.write();
         let unique = record.unique_key();
         if let Some(key) = &unique {
@@ -239,14 +244,21 @@ mod tests {
     }
 
     fn item(key: &str, value: u32) -> Item {
-        Item { key: key.to_string(), value }
+        Item {
+            key: key.to_string(),
+            value,
+        }
     }
 
     fn filled(n: u32) -> Collection<Item> {
         let collection = Collection::default();
         for i in 0..n {
             collection
-                .insert(format!("id{i}"), item(&format!("k{i}"), i), 1000 + i64::from(i))
+                .insert(
+                    format!("id{i}"),
+                    item(&format!("k{i}"), i),
+                    1000 + i64::from(i),
+                )
                 .unwrap();
         }
         collection
@@ -256,7 +268,12 @@ mod tests {
         page.iter().map(|i| i.value).collect()
     }
 
-    const ALL: PageBounds = PageBounds { lower: None, upper: None, descending: false, limit: None };
+    const ALL: PageBounds = PageBounds {
+        lower: None,
+        upper: None,
+        descending: false,
+        limit: None,
+    };
 
     #[test]
     fn unique_key_conflict_names_the_holder_and_changes_nothing() {
@@ -273,13 +290,29 @@ mod tests {
     fn pages_walk_from_the_cursor_in_both_directions() {
         let collection = filled(6);
         let third = collection.order_of("id2");
-        let after = PageBounds { lower: third, limit: Some(2), ..ALL };
+        let after = PageBounds {
+            lower: third,
+            limit: Some(2),
+            ..ALL
+        };
         assert_eq!(values(&collection.page(after, |_| true)), vec![3, 4]);
-        let newest_first = PageBounds { upper: third, descending: true, ..ALL };
+        let newest_first = PageBounds {
+            upper: third,
+            descending: true,
+            ..ALL
+        };
         assert_eq!(values(&collection.page(newest_first, |_| true)), vec![1, 0]);
-        let window = PageBounds { lower: collection.order_of("id0"), upper: collection.order_of("id4"), ..ALL };
+        let window = PageBounds {
+            lower: collection.order_of("id0"),
+            upper: collection.order_of("id4"),
+            ..ALL
+        };
         assert_eq!(values(&collection.page(window, |_| true)), vec![1, 2, 3]);
-        let empty = PageBounds { lower: collection.order_of("id4"), upper: collection.order_of("id0"), ..ALL };
+        let empty = PageBounds {
+            lower: collection.order_of("id4"),
+            upper: collection.order_of("id0"),
+            ..ALL
+        };
         assert!(collection.page(empty, |_| true).is_empty());
         let filtered = collection.page(ALL, |i| i.value % 2 == 0);
         assert_eq!(values(&filtered), vec![0, 2, 4]);
@@ -289,7 +322,9 @@ mod tests {
     fn equal_timestamps_keep_insertion_order() {
         let collection = Collection::default();
         for i in 0..5 {
-            collection.insert(format!("id{i}"), item(&format!("k{i}"), i), 7).unwrap();
+            collection
+                .insert(format!("id{i}"), item(&format!("k{i}"), i), 7)
+                .unwrap();
         }
         assert_eq!(values(&collection.page(ALL, |_| true)), vec![0, 1, 2, 3, 4]);
     }
@@ -312,7 +347,10 @@ mod tests {
             .unwrap();
         assert_eq!(collection.find_unique("fresh").as_deref(), Some("id0"));
         assert_eq!(collection.find_unique("k0"), None);
-        assert_eq!(collection.update("nope", |_: &mut Item| Ok::<(), ()>(())), Err(WriteError::NotFound));
+        assert_eq!(
+            collection.update("nope", |_: &mut Item| Ok::<(), ()>(())),
+            Err(WriteError::NotFound)
+        );
     }
 
     #[test]

@@ -61,7 +61,10 @@ impl Query {
     }
 
     fn limit(&self) -> i64 {
-        self.values.get("limit").and_then(Value::as_i64).unwrap_or(DEFAULT_LIMIT)
+        self.values
+            .get("limit")
+            .and_then(Value::as_i64)
+            .unwrap_or(DEFAULT_LIMIT)
     }
 
     fn descending(&self) -> bool {
@@ -78,19 +81,40 @@ pub fn strip_prefix(path: &str) -> Option<&str> {
 }
 
 impl LettaApi {
-    pub fn new(schemas: &'static Schemas, default_user_created_micros: i64, fix_upstream_bugs: bool) -> LettaApi {
-        LettaApi { schemas, messages: Messages::new(default_user_created_micros), fix_upstream_bugs }
+    pub fn new(
+        schemas: &'static Schemas,
+        default_user_created_micros: i64,
+        fix_upstream_bugs: bool,
+    ) -> LettaApi {
+        LettaApi {
+            schemas,
+            messages: Messages::new(default_user_created_micros),
+            fix_upstream_bugs,
+        }
     }
 
     /// Answers a request whose path is under a Letta prefix; `rest` is the path after it.
-    pub fn handle(&self, data: &LettaData, sources: &Sources<'_>, request: &ApiRequest, rest: &str) -> ApiResponse {
+    pub fn handle(
+        &self,
+        data: &LettaData,
+        sources: &Sources<'_>,
+        request: &ApiRequest,
+        rest: &str,
+    ) -> ApiResponse {
         match route(&request.method, rest) {
-            Routed::Found { operation, identity_id } => self
+            Routed::Found {
+                operation,
+                identity_id,
+            } => self
                 .operation(data, sources, request, operation, identity_id)
                 .unwrap_or_else(LettaError::into_response),
             Routed::MethodNotAllowed { allow } => {
-                let mut response = LettaError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed").into_response();
-                response.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+                let mut response =
+                    LettaError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+                        .into_response();
+                response
+                    .headers_mut()
+                    .insert(ALLOW, HeaderValue::from_static(allow));
                 response
             }
             Routed::Redirect => redirect(request),
@@ -142,14 +166,20 @@ impl LettaApi {
             (None, _) => Value::Null,
         };
         if !errors.is_empty() {
-            return Err(LettaError::Validation { errors, path_id_example });
+            return Err(LettaError::Validation {
+                errors,
+                path_id_example,
+            });
         }
         let id = identity_id.unwrap_or_default();
         match operation {
             Operation::List => self.list(data, &query),
             Operation::Count => Ok(json(StatusCode::OK, data.identities.len().to_string())),
             Operation::Retrieve => {
-                let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+                let identity = data
+                    .identities
+                    .get(id)
+                    .ok_or_else(|| self.messages.identity_not_found(id))?;
                 Ok(identity_response(&identity))
             }
             Operation::Create => self.create(data, sources, &body_value),
@@ -167,15 +197,23 @@ impl LettaApi {
                 Ok(identity_response(&updated))
             }
             Operation::Delete => {
-                data.identities.remove(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+                data.identities
+                    .remove(id)
+                    .ok_or_else(|| self.messages.identity_not_found(id))?;
                 Ok(json(StatusCode::OK, "null"))
             }
             Operation::ListAgents => {
-                let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+                let identity = data
+                    .identities
+                    .get(id)
+                    .ok_or_else(|| self.messages.identity_not_found(id))?;
                 self.list_linked(&data.agents, "Agent", &identity.agent_ids, &query)
             }
             Operation::ListBlocks => {
-                let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+                let identity = data
+                    .identities
+                    .get(id)
+                    .ok_or_else(|| self.messages.identity_not_found(id))?;
                 self.list_linked(&data.blocks, "Block", &identity.block_ids, &query)
             }
         }
@@ -187,7 +225,10 @@ impl LettaApi {
         if schema.validator.is_valid(&Value::from(id)) {
             return None;
         }
-        let pattern = schema.document["pattern"].as_str().unwrap_or_default().to_string();
+        let pattern = schema.document["pattern"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         Some(
             PydanticError::new(
                 "string_pattern_mismatch",
@@ -207,12 +248,21 @@ impl LettaApi {
         let pairs = query_pairs(raw);
         let mut values = Map::new();
         let mut parse_errors = Vec::new();
-        let fields = schema.document["properties"].as_object().cloned().unwrap_or_default();
+        let fields = schema.document["properties"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         for (name, field) in &fields {
-            let given: Vec<&str> = pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
+            let given: Vec<&str> = pairs
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+                .collect();
             let Some(last) = given.last() else { continue };
             let value = match field.get("type").and_then(Value::as_str) {
-                Some("array") => Value::from(given.iter().map(|v| Value::from(*v)).collect::<Vec<_>>()),
+                Some("array") => {
+                    Value::from(given.iter().map(|v| Value::from(*v)).collect::<Vec<_>>())
+                }
                 Some("integer") => match parse_python_int(last) {
                     Some(number) => Value::from(number),
                     None => {
@@ -242,14 +292,25 @@ impl LettaApi {
             self.negative_limit_error(&instance, raw, &mut found);
         }
         errors.extend(found);
-        let Value::Object(values) = instance else { unreachable!("built as an object above") };
+        let Value::Object(values) = instance else {
+            unreachable!("built as an object above")
+        };
         Query { values }
     }
 
     /// With `--fix-upstream-bugs`, a negative `limit` is the 422 the documented API implies.
     fn negative_limit_error(&self, instance: &Value, raw: &str, errors: &mut Vec<PydanticError>) {
-        if instance.get("limit").and_then(Value::as_i64).is_some_and(|limit| limit < 0) {
-            let given = query_pairs(raw).into_iter().rev().find(|(k, _)| k == "limit").map(|(_, v)| v).unwrap_or_default();
+        if instance
+            .get("limit")
+            .and_then(Value::as_i64)
+            .is_some_and(|limit| limit < 0)
+        {
+            let given = query_pairs(raw)
+                .into_iter()
+                .rev()
+                .find(|(k, _)| k == "limit")
+                .map(|(_, v)| v)
+                .unwrap_or_default();
             errors.push(
                 PydanticError::new(
                     "greater_than_equal",
@@ -263,10 +324,21 @@ impl LettaApi {
         }
     }
 
-    fn validate_body(&self, schema_name: &str, body: Body, errors: &mut Vec<PydanticError>) -> Value {
+    fn validate_body(
+        &self,
+        schema_name: &str,
+        body: Body,
+        errors: &mut Vec<PydanticError>,
+    ) -> Value {
         match body {
             Body::Absent => {
-                errors.push(PydanticError::new("missing", "body", vec![], "Field required", ErrorInput::Nothing));
+                errors.push(PydanticError::new(
+                    "missing",
+                    "body",
+                    vec![],
+                    "Field required",
+                    ErrorInput::Nothing,
+                ));
                 Value::Null
             }
             Body::Raw(bytes) => {
@@ -275,13 +347,27 @@ impl LettaApi {
                 let (kind, msg) = if is_list {
                     ("list_type", "Input should be a valid list")
                 } else {
-                    ("model_attributes_type", "Input should be a valid dictionary or object to extract fields from")
+                    (
+                        "model_attributes_type",
+                        "Input should be a valid dictionary or object to extract fields from",
+                    )
                 };
-                errors.push(PydanticError::new(kind, "body", vec![], msg, ErrorInput::Bytes(bytes)));
+                errors.push(PydanticError::new(
+                    kind,
+                    "body",
+                    vec![],
+                    msg,
+                    ErrorInput::Bytes(bytes),
+                ));
                 Value::Null
             }
             Body::Json(value) => {
-                errors.extend(validation::validate(self.schemas, schema_name, "body", &value));
+                errors.extend(validation::validate(
+                    self.schemas,
+                    schema_name,
+                    "body",
+                    &value,
+                ));
                 value
             }
         }
@@ -296,7 +382,12 @@ impl LettaApi {
     }
 
     /// Upstream resolves every linked id before it writes, and fails on the first unknown one.
-    fn check_links(&self, data: &LettaData, agent_ids: Option<&[String]>, block_ids: Option<&[String]>) -> Result<(), LettaError> {
+    fn check_links(
+        &self,
+        data: &LettaData,
+        agent_ids: Option<&[String]>,
+        block_ids: Option<&[String]>,
+    ) -> Result<(), LettaError> {
         for id in agent_ids.unwrap_or_default() {
             if !data.agents.contains(id) {
                 return Err(self.missing_link("Agent", id));
@@ -315,20 +406,34 @@ impl LettaApi {
         if limit <= -2 {
             return Err(LettaError::database());
         }
-        let after = self.cursor(query.text("after"), |id| data.identities.order_of(id), "Identity")?;
-        let before = self.cursor(query.text("before"), |id| data.identities.order_of(id), "Identity")?;
-        let bounds = page_bounds(after, before, query.descending(), match limit {
-            // Upstream treats 0 as "no limit" and fetches limit+1 rows, so -1 yields nothing.
-            0 => None,
-            -1 => Some(0),
-            n => Some(usize::try_from(n).unwrap_or(usize::MAX)),
-        })?;
+        let after = self.cursor(
+            query.filter("after"),
+            |id| data.identities.order_of(id),
+            "Identity",
+        )?;
+        let before = self.cursor(
+            query.filter("before"),
+            |id| data.identities.order_of(id),
+            "Identity",
+        )?;
+        let bounds = page_bounds(
+            after,
+            before,
+            query.descending(),
+            match limit {
+                // Upstream treats 0 as "no limit" and fetches limit+1 rows, so -1 yields nothing.
+                0 => None,
+                -1 => Some(0),
+                n => Some(usize::try_from(n).unwrap_or(usize::MAX)),
+            },
+        )?;
         let name = query.filter("name").map(str::to_lowercase);
         let project_id = query.filter("project_id");
         let identifier_key = query.filter("identifier_key");
         let identity_type = query.filter("identity_type").and_then(IdentityType::parse);
         let page = data.identities.page(bounds, |identity| {
-            name.as_ref().is_none_or(|n| identity.name.to_lowercase().contains(n.as_str()))
+            name.as_ref()
+                .is_none_or(|n| identity.name.to_lowercase().contains(n.as_str()))
                 && project_id.is_none_or(|p| identity.project_id.as_deref() == Some(p))
                 && identifier_key.is_none_or(|k| identity.identifier_key == k)
                 && identity_type.is_none_or(|t| identity.identity_type == t)
@@ -345,28 +450,53 @@ impl LettaApi {
         Ok(json(StatusCode::OK, out))
     }
 
-    fn cursor(&self, id: Option<&str>, order_of: impl Fn(&str) -> Option<OrderKey>, kind: &str) -> Result<Option<OrderKey>, LettaError> {
+    fn cursor(
+        &self,
+        id: Option<&str>,
+        order_of: impl Fn(&str) -> Option<OrderKey>,
+        kind: &str,
+    ) -> Result<Option<OrderKey>, LettaError> {
         match id {
             None => Ok(None),
-            Some(id) => order_of(id).map(Some).ok_or_else(|| errors::cursor_not_found(kind, id)),
+            Some(id) => order_of(id)
+                .map(Some)
+                .ok_or_else(|| errors::cursor_not_found(kind, id)),
         }
     }
 
     /// The agents or blocks linked to an identity, with their own cursors, limit and order.
-    fn list_linked(&self, collection: &crate::store::Collection<Entity>, kind: &str, linked: &[String], query: &Query) -> Outcome {
+    fn list_linked(
+        &self,
+        collection: &crate::store::Collection<Entity>,
+        kind: &str,
+        linked: &[String],
+        query: &Query,
+    ) -> Outcome {
         let limit = query.limit();
         if limit < 0 {
             // Passed straight to LIMIT, which PostgreSQL refuses.
             return Err(LettaError::database());
         }
-        let after = self.cursor(query.text("after"), |id| collection.order_of(id), kind)?;
-        let before = self.cursor(query.text("before"), |id| collection.order_of(id), kind)?;
-        let bounds = page_bounds(after, before, query.descending(), Some(usize::try_from(limit).unwrap_or(usize::MAX)))?;
+        let after = self.cursor(query.filter("after"), |id| collection.order_of(id), kind)?;
+        let before = self.cursor(query.filter("before"), |id| collection.order_of(id), kind)?;
+        let bounds = page_bounds(
+            after,
+            before,
+            query.descending(),
+            Some(usize::try_from(limit).unwrap_or(usize::MAX)),
+        )?;
         let page = collection.page(bounds, |entity| {
-            entity.json.get("id").and_then(Value::as_str).is_some_and(|id| linked.iter().any(|l| l == id))
+            entity
+                .json
+                .get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| linked.iter().any(|l| l == id))
         });
         let items: Vec<&Value> = page.iter().map(|entity| entity.json.as_ref()).collect();
-        Ok(json(StatusCode::OK, serde_json::to_vec(&items).unwrap_or_default()))
+        Ok(json(
+            StatusCode::OK,
+            serde_json::to_vec(&items).unwrap_or_default(),
+        ))
     }
 
     fn create(&self, data: &LettaData, sources: &Sources<'_>, body: &Value) -> Outcome {
@@ -379,11 +509,18 @@ impl LettaApi {
             name: text_field(body, "name").unwrap_or_default(),
             identity_type: identity_type_field(body).unwrap_or(IdentityType::Other),
             project_id: text_field(body, "project_id"),
-            properties: body.get("properties").map(parse_properties).unwrap_or_default(),
+            properties: body
+                .get("properties")
+                .map(parse_properties)
+                .unwrap_or_default(),
             agent_ids: dedup(agent_ids.unwrap_or_default()),
             block_ids: dedup(block_ids.unwrap_or_default()),
         };
-        match data.identities.insert(identity.id.clone(), identity.clone(), sources.clock.now_micros()) {
+        match data.identities.insert(
+            identity.id.clone(),
+            identity.clone(),
+            sources.clock.now_micros(),
+        ) {
             Ok(()) => Ok(identity_response(&identity)),
             Err(_) => Err(errors::create_conflict(&identity)),
         }
@@ -392,16 +529,23 @@ impl LettaApi {
     fn upsert(&self, data: &LettaData, sources: &Sources<'_>, body: &Value) -> Outcome {
         let identifier_key = text_field(body, "identifier_key").unwrap_or_default();
         let project_id = text_field(body, "project_id");
-        let existing = data.identities.find_unique(&model::unique_key(&identifier_key, project_id.as_deref()));
+        let existing = data
+            .identities
+            .find_unique(&model::unique_key(&identifier_key, project_id.as_deref()));
         let Some(id) = existing else {
             if self.fix_upstream_bugs {
                 return self.create(data, sources, body);
             }
-            return Err(self.messages.upsert_not_found(&identifier_key, project_id.as_deref()));
+            return Err(self
+                .messages
+                .upsert_not_found(&identifier_key, project_id.as_deref()));
         };
         let agent_ids = string_list(body.get("agent_ids"));
         self.check_links(data, agent_ids.as_deref(), None)?;
-        let properties = body.get("properties").filter(|p| !p.is_null()).map(parse_properties);
+        let properties = body
+            .get("properties")
+            .filter(|p| !p.is_null())
+            .map(parse_properties);
         let updated = data
             .identities
             .update(&id, |identity| -> Result<(), ()> {
@@ -418,16 +562,25 @@ impl LettaApi {
                 }
                 Ok(())
             })
-            .map_err(|_| self.messages.upsert_not_found(&identifier_key, project_id.as_deref()))?;
+            .map_err(|_| {
+                self.messages
+                    .upsert_not_found(&identifier_key, project_id.as_deref())
+            })?;
         Ok(identity_response(&updated))
     }
 
     fn update(&self, data: &LettaData, sources: &Sources<'_>, id: &str, body: &Value) -> Outcome {
-        let before = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+        let before = data
+            .identities
+            .get(id)
+            .ok_or_else(|| self.messages.identity_not_found(id))?;
         let agent_ids = string_list(body.get("agent_ids"));
         let block_ids = string_list(body.get("block_ids"));
         self.check_links(data, agent_ids.as_deref(), block_ids.as_deref())?;
-        let new_properties = body.get("properties").filter(|p| !p.is_null()).map(parse_properties);
+        let new_properties = body
+            .get("properties")
+            .filter(|p| !p.is_null())
+            .map(parse_properties);
         let mut attempted = None;
         let result = data.identities.update(id, |identity| -> Result<(), ()> {
             if let Some(key) = text_field(body, "identifier_key") {
@@ -460,7 +613,11 @@ impl LettaApi {
             Ok(updated) => Ok(identity_response(&updated)),
             Err(WriteError::Conflict(_)) => {
                 let attempted = attempted.unwrap_or_else(|| before.clone());
-                Err(errors::update_conflict(&before, &attempted, sources.clock.now_micros()))
+                Err(errors::update_conflict(
+                    &before,
+                    &attempted,
+                    sources.clock.now_micros(),
+                ))
             }
             Err(_) => Err(self.messages.identity_not_found(id)),
         }
@@ -469,7 +626,12 @@ impl LettaApi {
 
 /// Cursor bounds as upstream computes them: one cursor is relative to the requested order; two
 /// cursors are a time window (`after` older than `before`) whatever the order.
-fn page_bounds(after: Option<OrderKey>, before: Option<OrderKey>, descending: bool, limit: Option<usize>) -> Result<PageBounds, LettaError> {
+fn page_bounds(
+    after: Option<OrderKey>,
+    before: Option<OrderKey>,
+    descending: bool,
+    limit: Option<usize>,
+) -> Result<PageBounds, LettaError> {
     let (lower, upper) = match (after, before) {
         (Some(after), Some(before)) => {
             if before.created_at_micros < after.created_at_micros {
@@ -480,7 +642,12 @@ fn page_bounds(after: Option<OrderKey>, before: Option<OrderKey>, descending: bo
         (after, before) if descending => (before, after),
         (after, before) => (after, before),
     };
-    Ok(PageBounds { lower, upper, descending, limit })
+    Ok(PageBounds {
+        lower,
+        upper,
+        descending,
+        limit,
+    })
 }
 
 /// The body as FastAPI sees it before validation.
@@ -492,7 +659,12 @@ enum Body {
 }
 
 fn is_json_content_type(value: &str) -> bool {
-    let media = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let media = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     match media.split_once('/') {
         Some(("application", subtype)) => subtype == "json" || subtype.ends_with("+json"),
         _ => false,
@@ -521,18 +693,24 @@ fn read_body(request: &ApiRequest) -> Result<Body, LettaError> {
             .with_ctx("error", CtxValue::Text(error.msg))],
             path_id_example: false,
         }),
-        pyjson::Outcome::Undecodable | pyjson::Outcome::TooDeep | pyjson::Outcome::IntTooLong => Err(errors::body_parse_failed()),
+        pyjson::Outcome::Undecodable | pyjson::Outcome::TooDeep | pyjson::Outcome::IntTooLong => {
+            Err(errors::body_parse_failed())
+        }
         pyjson::Outcome::Valid => {
             // Python accepts a few documents serde_json cannot hold (NaN, Infinity, numbers beyond
             // f64); they get the error FastAPI gives any other body it cannot parse.
-            serde_json::from_slice(&request.body).map(Body::Json).map_err(|_| errors::body_parse_failed())
+            serde_json::from_slice(&request.body)
+                .map(Body::Json)
+                .map_err(|_| errors::body_parse_failed())
         }
     }
 }
 
 /// The `user_id` header names the actor; a malformed one is refused, an unknown one is the default.
 fn check_actor(request: &ApiRequest) -> Result<(), LettaError> {
-    let Some(user_id) = request.header("user_id") else { return Ok(()) };
+    let Some(user_id) = request.header("user_id") else {
+        return Ok(());
+    };
     let uuid = user_id.strip_prefix("user-").unwrap_or_default();
     let well_formed = uuid.len() == 36
         && uuid::Uuid::try_parse(uuid).is_ok_and(|u| u.get_version_num() == 4)
@@ -579,7 +757,11 @@ fn parse_python_int(text: &str) -> Option<i64> {
         return None;
     }
     // Values past i64 saturate: a huge limit means "all", a huge negative one is refused.
-    Some(whole.parse::<i64>().unwrap_or(if whole.starts_with('-') { i64::MIN } else { i64::MAX }))
+    Some(whole.parse::<i64>().unwrap_or(if whole.starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    }))
 }
 
 fn text_field(body: &Value, name: &str) -> Option<String> {
@@ -587,11 +769,19 @@ fn text_field(body: &Value, name: &str) -> Option<String> {
 }
 
 fn identity_type_field(body: &Value) -> Option<IdentityType> {
-    body.get("identity_type").and_then(Value::as_str).and_then(IdentityType::parse)
+    body.get("identity_type")
+        .and_then(Value::as_str)
+        .and_then(IdentityType::parse)
 }
 
 fn string_list(value: Option<&Value>) -> Option<Vec<String>> {
-    value?.as_array().map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
+    value?.as_array().map(|items| {
+        items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    })
 }
 
 fn dedup(ids: Vec<String>) -> Vec<String> {
@@ -637,14 +827,24 @@ mod tests {
     use super::*;
 
     fn prop(key: &str, value: i64) -> Property {
-        Property { key: key.into(), value: Value::from(value), kind: "number".into() }
+        Property {
+            key: key.into(),
+            value: Value::from(value),
+            kind: "number".into(),
+        }
     }
 
     #[test]
     fn merge_keeps_positions_and_appends_new_keys() {
         let mut properties = vec![prop("a", 1), prop("b", 2)];
-        merge_properties(&mut properties, vec![prop("b", 3), prop("c", 4), prop("b", 5)]);
-        let keys: Vec<(&str, i64)> = properties.iter().map(|p| (p.key.as_str(), p.value.as_i64().unwrap())).collect();
+        merge_properties(
+            &mut properties,
+            vec![prop("b", 3), prop("c", 4), prop("b", 5)],
+        );
+        let keys: Vec<(&str, i64)> = properties
+            .iter()
+            .map(|p| (p.key.as_str(), p.value.as_i64().unwrap()))
+            .collect();
         assert_eq!(keys, vec![("a", 1), ("b", 5), ("c", 4)]);
     }
 
@@ -663,7 +863,10 @@ mod tests {
 
     #[test]
     fn cursor_bounds_follow_the_order_and_two_cursors_are_a_window() {
-        let key = |t| OrderKey { created_at_micros: t, sequence: 0 };
+        let key = |t| OrderKey {
+            created_at_micros: t,
+            sequence: 0,
+        };
         let desc_after = page_bounds(Some(key(5)), None, true, None).unwrap();
         assert_eq!((desc_after.lower, desc_after.upper), (None, Some(key(5))));
         let asc_after = page_bounds(Some(key(5)), None, false, None).unwrap();
@@ -671,6 +874,54 @@ mod tests {
         let window = page_bounds(Some(key(1)), Some(key(9)), true, None).unwrap();
         assert_eq!((window.lower, window.upper), (Some(key(1)), Some(key(9))));
         assert!(page_bounds(Some(key(9)), Some(key(1)), false, None).is_err());
+    }
+
+    #[test]
+    fn path_ids_are_lowercase_uuid4_of_exactly_45_characters() {
+        let api = LettaApi::new(Schemas::bundled().unwrap(), 0, false);
+        assert!(api
+            .path_id_error("identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544")
+            .is_none());
+        for bad in [
+            "abc",
+            "identity-C24CF4CC-C4AC-4722-AB2D-A7CEFA5B8544",
+            "identity-c24cf4cc-c4ac-1722-ab2d-a7cefa5b8544",
+            "identity-c24cf4cc-c4ac-4722-7b2d-a7cefa5b8544",
+            "identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b85440",
+            "agent-c24cf4cc-c4ac-4722-ab2d-a7cefa5b854400",
+        ] {
+            let error = api
+                .path_id_error(bad)
+                .unwrap_or_else(|| panic!("{bad} accepted"));
+            assert_eq!(error.kind, "string_pattern_mismatch");
+            assert_eq!(error.msg, "String should match pattern 'identity-{uuid4}'");
+        }
+    }
+
+    #[test]
+    fn actor_header_must_be_a_user_uuid4() {
+        let request = |value: &str| ApiRequest {
+            method: hyper::Method::GET,
+            path: "/v1/identities/".into(),
+            query: String::new(),
+            headers: [(
+                hyper::header::HeaderName::from_static("user_id"),
+                HeaderValue::from_str(value).unwrap(),
+            )]
+            .into_iter()
+            .collect(),
+            body: bytes::Bytes::new(),
+        };
+        assert!(check_actor(&request("user-00000000-0000-4000-8000-000000000000")).is_ok());
+        assert!(check_actor(&request("user-123e4567-e89b-42d3-8456-426614174000")).is_ok());
+        for bad in [
+            "bob",
+            "user-123E4567-e89b-42d3-8456-426614174000",
+            "user-123e4567-e89b-12d3-8456-426614174000",
+            "user-{123e4567-e89b-42d3-8456-426614174000}",
+        ] {
+            assert!(check_actor(&request(bad)).is_err(), "{bad}");
+        }
     }
 
     #[test]

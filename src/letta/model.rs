@@ -143,8 +143,16 @@ mod tests {
             identity_type: IdentityType::Org,
             project_id: Some("proj-1".into()),
             properties: vec![
-                Property { key: "f".into(), value: serde_json::json!(1.0), kind: "number".into() },
-                Property { key: "n".into(), value: serde_json::json!(3), kind: "number".into() },
+                Property {
+                    key: "f".into(),
+                    value: serde_json::json!(1.0),
+                    kind: "number".into(),
+                },
+                Property {
+                    key: "n".into(),
+                    value: serde_json::json!(3),
+                    kind: "number".into(),
+                },
             ],
             agent_ids: vec!["agent-05a12465-5829-4984-bcfe-b184ee81dc5e".into()],
             block_ids: vec![],

@@ -1,0 +1,442 @@
+//! Letta behaviour beyond the recorded exchanges: the bundled fixtures, agent and block lists,
+//! pagination as letta-client drives it, `--fix-upstream-bugs`, and input the server must survive.
+
+mod support;
+
+use identity_mock::{Config, FixtureSource};
+use serde_json::{json, Value};
+use support::{get, send, send_json};
+
+const ALICE: &str = "identity-5f0c2a9e-3b1d-4c7a-9e2f-6a8b0c1d2e3f";
+const BOB: &str = "identity-8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d";
+const SUPPORT_AGENT: &str = "agent-0b1e6f2a-5c3d-4e8f-9a7b-1c2d3e4f5a6b";
+const SALES_AGENT: &str = "agent-7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a";
+const MISSING_BLOCK: &str = "block-123e4567-e89b-42d3-8456-426614174000";
+
+fn ids(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn empty() -> Config {
+    Config {
+        fixtures: FixtureSource::Empty,
+        ..Config::default()
+    }
+}
+
+async fn create(server: &identity_mock::Server, key: &str) -> String {
+    let reply = send_json(
+        server,
+        "POST",
+        "/v1/identities/",
+        &json!({"identifier_key": key, "name": key, "identity_type": "user"}),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    reply.json()["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn bundled_fixtures_are_served_newest_first() {
+    let server = support::start(Config::default()).await;
+    let list = get(&server, "/v1/identities/").await.json();
+    let listed = ids(&list);
+    assert_eq!(listed.len(), 5);
+    // Fixtures are created in document order, so the first one is the oldest.
+    assert_eq!(listed.last().map(String::as_str), Some(ALICE));
+    assert_eq!(get(&server, "/v1/identities/count").await.text(), "5");
+    let alice = get(&server, &format!("/v1/identities/{ALICE}"))
+        .await
+        .json();
+    assert_eq!(
+        alice["properties"][2],
+        json!({"key": "score", "value": 1.5, "type": "number"})
+    );
+    assert_eq!(
+        alice["agent_ids"],
+        json!([]),
+        "links never show on the wire"
+    );
+}
+
+#[tokio::test]
+async fn agents_and_blocks_lists_have_their_own_cursor_limit_and_order() {
+    let server = support::start(Config::default()).await;
+    let agents = get(&server, &format!("/v1/identities/{BOB}/agents"))
+        .await
+        .json();
+    assert_eq!(
+        ids(&agents),
+        vec![SALES_AGENT, SUPPORT_AGENT],
+        "newest first by created_at"
+    );
+    assert_eq!(agents[0]["name"], "sales-agent");
+    let asc = get(
+        &server,
+        &format!("/v1/identities/{BOB}/agents?order=asc&limit=1"),
+    )
+    .await
+    .json();
+    assert_eq!(ids(&asc), vec![SUPPORT_AGENT]);
+    let after = get(
+        &server,
+        &format!("/v1/identities/{BOB}/agents?order=asc&after={SUPPORT_AGENT}"),
+    )
+    .await
+    .json();
+    assert_eq!(ids(&after), vec![SALES_AGENT]);
+    let zero = get(&server, &format!("/v1/identities/{BOB}/agents?limit=0"))
+        .await
+        .json();
+    assert_eq!(
+        zero,
+        json!([]),
+        "LIMIT 0 on sub-lists, unlike the identities list"
+    );
+    let blocks = get(&server, &format!("/v1/identities/{BOB}/blocks?order=asc"))
+        .await
+        .json();
+    assert_eq!(blocks.as_array().unwrap().len(), 2);
+    let unknown = get(
+        &server,
+        &format!("/v1/identities/{BOB}/blocks?after={MISSING_BLOCK}"),
+    )
+    .await;
+    assert_eq!(unknown.status, 404);
+    assert_eq!(
+        unknown.text(),
+        format!(r#"{{"detail":"No Block found with id {MISSING_BLOCK}"}}"#)
+    );
+    let negative = get(&server, &format!("/v1/identities/{BOB}/blocks?limit=-1")).await;
+    assert_eq!(negative.status, 500);
+}
+
+#[tokio::test]
+async fn links_follow_create_patch_and_upsert_semantics() {
+    let server = support::start(Config::default()).await;
+    let created = send_json(
+        &server,
+        "POST",
+        "/v1/identities/",
+        &json!({"identifier_key": "linked", "name": "L", "identity_type": "user", "agent_ids": [SUPPORT_AGENT]}),
+    )
+    .await
+    .json();
+    let id = created["id"].as_str().unwrap();
+    let agents_path = format!("/v1/identities/{id}/agents");
+    assert_eq!(
+        ids(&get(&server, &agents_path).await.json()),
+        vec![SUPPORT_AGENT]
+    );
+    // PATCH only adds.
+    send_json(
+        &server,
+        "PATCH",
+        &format!("/v1/identities/{id}"),
+        &json!({"agent_ids": [SALES_AGENT]}),
+    )
+    .await;
+    assert_eq!(
+        ids(&get(&server, &agents_path).await.json()),
+        vec![SALES_AGENT, SUPPORT_AGENT]
+    );
+    send_json(
+        &server,
+        "PATCH",
+        &format!("/v1/identities/{id}"),
+        &json!({"agent_ids": []}),
+    )
+    .await;
+    assert_eq!(
+        get(&server, &agents_path)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Upsert replaces the agents and ignores block_ids.
+    let upsert = json!({"identifier_key": "linked", "name": "L2", "identity_type": "org", "agent_ids": [SALES_AGENT], "block_ids": [MISSING_BLOCK]});
+    let upserted = send_json(&server, "PUT", "/v1/identities/", &upsert).await;
+    assert_eq!(upserted.status, 200, "{}", upserted.text());
+    assert_eq!(upserted.json()["name"], "L2");
+    assert_eq!(
+        ids(&get(&server, &agents_path).await.json()),
+        vec![SALES_AGENT]
+    );
+    // Deleting the identity leaves the agent in place for others.
+    assert_eq!(
+        send(
+            &server,
+            "DELETE",
+            &format!("/v1/identities/{id}"),
+            &[],
+            None
+        )
+        .await
+        .text(),
+        "null"
+    );
+    assert_eq!(
+        get(&server, &format!("/v1/identities/{BOB}/agents"))
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn auto_pagination_by_after_reaches_an_empty_page() {
+    let server = support::start(empty()).await;
+    let mut created = Vec::new();
+    for i in 0..7 {
+        created.push(create(&server, &format!("page-{i}")).await);
+    }
+    // letta-client repeats the query with after=<last id> until a page is empty.
+    let mut seen = Vec::new();
+    let mut path = "/v1/identities/?limit=3".to_string();
+    loop {
+        let page = ids(&get(&server, &path).await.json());
+        if page.is_empty() {
+            break;
+        }
+        path = format!("/v1/identities/?limit=3&after={}", page.last().unwrap());
+        seen.extend(page);
+    }
+    created.reverse();
+    assert_eq!(seen, created, "every identity once, newest first");
+    // The same backwards with before, in ascending order.
+    // An empty cursor is no cursor, as upstream's truthiness checks have it.
+    assert_eq!(
+        ids(&get(&server, "/v1/identities/?order=asc&before=")
+            .await
+            .json())
+        .len(),
+        7
+    );
+    let before_last = ids(&get(
+        &server,
+        &format!("/v1/identities/?order=asc&before={}", created[0]),
+    )
+    .await
+    .json());
+    assert_eq!(before_last.len(), 6);
+    assert_eq!(before_last.first(), created.last());
+}
+
+#[tokio::test]
+async fn upstream_bugs_by_default() {
+    let server = support::start(empty()).await;
+    let upsert = send_json(
+        &server,
+        "PUT",
+        "/v1/identities/",
+        &json!({"identifier_key": "new", "name": "N", "identity_type": "user"}),
+    )
+    .await;
+    assert_eq!(upsert.status, 404);
+    assert!(upsert.json()["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("Identity not found with identifier_key='new', project_id='None'"));
+    let unknown_block = send_json(
+        &server,
+        "POST",
+        "/v1/identities/",
+        &json!({"identifier_key": "b", "name": "B", "identity_type": "user", "block_ids": [MISSING_BLOCK]}),
+    )
+    .await;
+    assert_eq!(
+        (unknown_block.status.as_u16(), unknown_block.text().as_str()),
+        (500, r#"{"detail":"An unknown error occurred"}"#)
+    );
+    assert_eq!(
+        get(&server, "/v1/identities/?limit=-2").await.text(),
+        r#"{"detail":"A database error occurred."}"#
+    );
+    assert_eq!(
+        get(&server, "/v1/identities/count").await.text(),
+        "0",
+        "failed writes store nothing"
+    );
+}
+
+#[tokio::test]
+async fn fix_upstream_bugs_gives_the_documented_intent() {
+    let server = support::start(Config {
+        fix_upstream_bugs: true,
+        ..empty()
+    })
+    .await;
+    let upsert = send_json(
+        &server,
+        "PUT",
+        "/v1/identities/",
+        &json!({"identifier_key": "new", "name": "N", "identity_type": "user"}),
+    )
+    .await;
+    assert_eq!(upsert.status, 200);
+    assert_eq!(upsert.json()["identifier_key"], "new");
+    assert_eq!(get(&server, "/v1/identities/count").await.text(), "1");
+    let unknown_block = send_json(
+        &server,
+        "POST",
+        "/v1/identities/",
+        &json!({"identifier_key": "b", "name": "B", "identity_type": "user", "block_ids": [MISSING_BLOCK]}),
+    )
+    .await;
+    assert_eq!(unknown_block.status, 404);
+    assert_eq!(
+        unknown_block.text(),
+        format!(r#"{{"detail":"No Block found with id {MISSING_BLOCK}"}}"#)
+    );
+    let negative = get(&server, "/v1/identities/?limit=-1").await;
+    assert_eq!(negative.status, 422);
+    assert_eq!(
+        negative.text(),
+        r#"{"trace_id":"","detail":"[{'type': 'greater_than_equal', 'loc': ('query', 'limit'), 'msg': 'Input should be greater than or equal to 0', 'input': '-1', 'ctx': {'ge': 0}}]"}"#
+    );
+    assert_eq!(get(&server, "/v1/identities/count").await.text(), "1");
+}
+
+#[tokio::test]
+async fn hostile_bodies_get_the_real_errors_and_change_nothing() {
+    let server = support::start(empty()).await;
+    let json_ct = [("content-type", "application/json")];
+    let cases: Vec<(Vec<u8>, u16, &str)> = vec![
+        (
+            b"\xff\xfe\xfa".to_vec(),
+            400,
+            r#"{"detail":"There was an error parsing the body"}"#,
+        ),
+        (
+            "[".repeat(100_000).into_bytes(),
+            400,
+            r#"{"detail":"There was an error parsing the body"}"#,
+        ),
+        // Python accepts NaN; serde_json cannot hold it (a documented deviation).
+        (
+            br#"{"identifier_key": NaN}"#.to_vec(),
+            400,
+            r#"{"detail":"There was an error parsing the body"}"#,
+        ),
+        // Python reads 1e999999 as inf; serde_json cannot hold it (a documented deviation).
+        (
+            br#"{"identifier_key":"a","name":"n","identity_type":"user","foo":1e999999}"#.to_vec(),
+            400,
+            r#"{"detail":"There was an error parsing the body"}"#,
+        ),
+        (
+            b"{\"a\":\"\x01\"}".to_vec(),
+            422,
+            r#"{"trace_id":"","detail":"[{'type': 'json_invalid', 'loc': ('body', 6), 'msg': 'JSON decode error', 'input': {}, 'ctx': {'error': 'Invalid control character at'}}]"}"#,
+        ),
+        (
+            br#"[1, 2]"#.to_vec(),
+            422,
+            r#"{"trace_id":"","detail":"[{'type': 'model_attributes_type', 'loc': ('body',), 'msg': 'Input should be a valid dictionary or object to extract fields from', 'input': [1, 2]}]"}"#,
+        ),
+    ];
+    for (body, status, expected) in cases {
+        let reply = send(&server, "POST", "/v1/identities/", &json_ct, Some(&body)).await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.text().as_str()),
+            (status, expected),
+            "body {:?}",
+            String::from_utf8_lossy(&body[..body.len().min(40)])
+        );
+    }
+    // Duplicate keys: the last one wins, as in Python.
+    let duplicate = send(
+        &server,
+        "POST",
+        "/v1/identities/",
+        &json_ct,
+        Some(br#"{"identifier_key":"a","identifier_key":"dup","name":"n","identity_type":"user"}"#),
+    )
+    .await;
+    assert_eq!(duplicate.json()["identifier_key"], "dup");
+    // A NUL in a string is valid JSON and is kept as sent.
+    let nul = send(
+        &server,
+        "POST",
+        "/v1/identities/",
+        &json_ct,
+        Some(br#"{"identifier_key":"a\u0000b","name":"n","identity_type":"user"}"#),
+    )
+    .await;
+    assert_eq!(nul.status, 200);
+    assert_eq!(nul.json()["identifier_key"], "a\u{0}b");
+    let too_big = send(
+        &server,
+        "POST",
+        "/v1/identities/",
+        &json_ct,
+        Some(&vec![b' '; 2 * 1024 * 1024]),
+    )
+    .await;
+    assert_eq!(too_big.status, 413);
+    assert_eq!(get(&server, "/v1/identities/count").await.text(), "2");
+}
+
+#[tokio::test]
+async fn property_values_keep_their_json_types_through_a_round_trip() {
+    let server = support::start(empty()).await;
+    let id = create(&server, "typed").await;
+    let properties = json!([
+        {"key": "i", "value": 1, "type": "number"},
+        {"key": "f", "value": 1.0, "type": "number"},
+        {"key": "big", "value": 12345678901234567u64, "type": "number"},
+        {"key": "tiny", "value": 1.5e-7, "type": "number"},
+        {"key": "nested", "value": {"z": 1, "a": [true, null, "x"]}, "type": "json"}
+    ]);
+    let body = serde_json::to_vec(&properties).unwrap();
+    let reply = send(
+        &server,
+        "PUT",
+        &format!("/v1/identities/{id}/properties"),
+        &[("content-type", "application/json")],
+        Some(&body),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    let text = get(&server, &format!("/v1/identities/{id}")).await.text();
+    assert!(
+        text.ends_with(r#""properties":[{"key":"i","value":1,"type":"number"},{"key":"f","value":1.0,"type":"number"},{"key":"big","value":12345678901234567,"type":"number"},{"key":"tiny","value":1.5e-7,"type":"number"},{"key":"nested","value":{"z":1,"a":[true,null,"x"]},"type":"json"}]}"#),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn cors_headers_on_simple_requests_and_health() {
+    let server = support::start(Config::default()).await;
+    let reply = send(
+        &server,
+        "GET",
+        "/v1/identities/count",
+        &[("origin", "http://localhost:5173")],
+        None,
+    )
+    .await;
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some("http://localhost:5173")
+    );
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    let health = get(&server, "/__admin/health").await.json();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["letta"]["identities"], 5);
+    assert_eq!(get(&server, "/nowhere").await.status, 404);
+}
