@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# SDK conformance checks: the official SDKs, at the versions pinned in versions.env, run against
+# identity-mock. Each scenario gets a server of its own on a free port.
+#
+# Usage: bash tests/sdk/run.sh
+#
+# Environment:
+#   IDENTITY_MOCK_BIN  server binary to test; without it, `cargo build --release --bin identity-mock`
+#                      runs and target/release/identity-mock is used
+#   SDK_PYTHON         the Python that creates .sdk-env/python (default: python3)
+#   SDK_VERBOSE=1      also print the output of scenarios that pass
+#
+# SDKs are installed under .sdk-env/ at the repository root (git-ignored) and reinstalled only
+# when the installed version differs from the pinned one.
+#
+# Output: one PASS/FAIL line per scenario (the reasons indented below a FAIL), then
+# "N passed, N failed". The exit status is non-zero if a scenario failed or the setup did.
+set -euo pipefail
+
+SDK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$SDK_DIR/../.." && pwd)"
+# shellcheck source=versions.env
+source "$SDK_DIR/versions.env"
+
+PY_ENV="$ROOT/.sdk-env/python"
+START_TIMEOUT_S=10    # for the "listening on" line
+STOP_TIMEOUT_S=10     # between SIGTERM and exit
+SCENARIO_TIMEOUT_S=300
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/identity-mock-sdk.XXXXXX")"
+SERVER_PID=""
+SERVER_URL=""
+PASSED=0
+FAILED=0
+
+cleanup() {
+  if [[ -n "$SERVER_PID" ]]; then
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+die() {
+  echo "run.sh: ERROR: $*" >&2
+  exit 2
+}
+
+indent() { sed 's/^/    /'; }
+
+# ---------------------------------------------------------------- setup
+
+# installed_version PYTHON DIST: the installed version of DIST, or nothing.
+installed_version() {
+  "$1" -c 'import sys, importlib.metadata as m; print(m.version(sys.argv[1]))' "$2" 2>/dev/null || true
+}
+
+# pip_pin DIST VERSION CONSTRAINTS: makes the venv hold exactly DIST==VERSION, with its
+# dependencies held to the versions in CONSTRAINTS, or stops the run.
+pip_pin() {
+  local dist=$1 version=$2 constraints=$3 have
+  have="$(installed_version "$PY_ENV/bin/python" "$dist")"
+  [[ "$have" == "$version" ]] && return 0
+  echo "installing $dist==$version into .sdk-env/python (installed: ${have:-none})"
+  if ! "$PY_ENV/bin/python" -m pip install --disable-pip-version-check --no-input --quiet \
+      -c "$constraints" "$dist==$version" >"$WORK/pip.log" 2>&1; then
+    tail -n 30 "$WORK/pip.log" | indent >&2
+    die "pip install $dist==$version failed (see above); the $dist scenarios cannot run"
+  fi
+  have="$(installed_version "$PY_ENV/bin/python" "$dist")"
+  [[ "$have" == "$version" ]] || die "after pip install, $dist is '${have:-missing}', not $version"
+}
+
+setup_python() {
+  local python="${SDK_PYTHON:-python3}"
+  if ! "$PY_ENV/bin/python" -c '' 2>/dev/null; then
+    command -v "$python" >/dev/null || die "$python not found: it is needed to create .sdk-env/python"
+    echo "creating the Python venv .sdk-env/python"
+    rm -rf "$PY_ENV"
+    if ! "$python" -m venv "$PY_ENV" >"$WORK/venv.log" 2>&1; then
+      indent <"$WORK/venv.log" >&2
+      die "'$python -m venv $PY_ENV' failed"
+    fi
+  fi
+  pip_pin letta-client "$LETTA_CLIENT_PY" "$SDK_DIR/constraints-letta-python.txt"
+}
+
+setup_server() {
+  if [[ -n "${IDENTITY_MOCK_BIN:-}" ]]; then
+    BIN="$IDENTITY_MOCK_BIN"
+    [[ -f "$BIN" && -x "$BIN" ]] || die "IDENTITY_MOCK_BIN=$BIN is not an executable file"
+    return 0
+  fi
+  if ! (cd "$ROOT" && cargo build --release --bin identity-mock) >"$WORK/build.log" 2>&1; then
+    tail -n 40 "$WORK/build.log" | indent >&2
+    die "cargo build --release --bin identity-mock failed (see above)"
+  fi
+  local target="${CARGO_TARGET_DIR:-target}"
+  [[ "$target" == /* ]] || target="$ROOT/$target"
+  BIN="$target/release/identity-mock"
+  [[ -x "$BIN" ]] || die "cargo build succeeded but $BIN is missing"
+}
+
+# ---------------------------------------------------------------- one server per scenario
+
+# start_server FLAG...: starts the server, sets SERVER_PID and SERVER_URL. On failure, writes the
+# reason to $WORK/reasons and returns 1.
+start_server() {
+  : >"$WORK/server.out"
+  : >"$WORK/server.err"
+  "$BIN" --port 0 "$@" >"$WORK/server.out" 2>"$WORK/server.err" &
+  SERVER_PID=$!
+  local i line
+  for ((i = 0; i < START_TIMEOUT_S * 20; i++)); do
+    if [[ "$(wc -l <"$WORK/server.out")" -ge 1 ]]; then
+      line="$(head -n 1 "$WORK/server.out")"
+      if [[ "$line" =~ ^listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]]; then
+        SERVER_URL="${BASH_REMATCH[1]}"
+        return 0
+      fi
+      echo "the server's first line is not 'listening on http://127.0.0.1:PORT': $line" >>"$WORK/reasons"
+      return 1
+    fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      local rc=0
+      wait "$SERVER_PID" || rc=$?
+      SERVER_PID=""
+      echo "the server exited with status $rc before it printed 'listening on'" >>"$WORK/reasons"
+      return 1
+    fi
+    sleep 0.05
+  done
+  echo "the server printed no 'listening on' line within ${START_TIMEOUT_S} s" >>"$WORK/reasons"
+  return 1
+}
+
+# stop_server: SIGTERM, then expects exit status 0 within STOP_TIMEOUT_S and nothing more on
+# stdout than the one "listening on" line. Problems go to $WORK/reasons (returns 1).
+stop_server() {
+  local i rc=0 problems=0
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  for ((i = 0; i < STOP_TIMEOUT_S * 20; i++)); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "the server did not exit within ${STOP_TIMEOUT_S} s of SIGTERM (killed)" >>"$WORK/reasons"
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    problems=1
+  fi
+  wait "$SERVER_PID" || rc=$?
+  SERVER_PID=""
+  if [[ $problems -eq 0 && $rc -ne 0 ]]; then
+    echo "the server exited with status $rc after SIGTERM (expected 0)" >>"$WORK/reasons"
+    problems=1
+  fi
+  if [[ "$(wc -l <"$WORK/server.out")" -ne 1 ]]; then
+    echo "the server printed more than the one 'listening on' line on stdout:" >>"$WORK/reasons"
+    indent <"$WORK/server.out" >>"$WORK/reasons"
+    problems=1
+  fi
+  return $problems
+}
+
+# scenario LABEL MODE [SERVER_FLAG...] -- COMMAND...: runs COMMAND against a fresh server, with
+# IDENTITY_MOCK_BASE_URL and IDENTITY_MOCK_MODE set, and prints PASS or FAIL for LABEL.
+scenario() {
+  local label=$1 mode=$2 flags=() status=0
+  shift 2
+  while [[ "$1" != "--" ]]; do
+    flags+=("$1")
+    shift
+  done
+  shift
+  : >"$WORK/reasons"
+  : >"$WORK/scenario.out"
+  if start_server "${flags[@]}"; then
+    local runner=()
+    command -v timeout >/dev/null && runner=(timeout "$SCENARIO_TIMEOUT_S")
+    # NO_PROXY: a proxy configured for the registries must not catch requests to the local server.
+    IDENTITY_MOCK_BASE_URL="$SERVER_URL" IDENTITY_MOCK_MODE="$mode" \
+      NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" \
+      no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}" \
+      "${runner[@]}" "$@" >"$WORK/scenario.out" 2>&1 </dev/null || status=$?
+    if [[ $status -eq 124 && ${#runner[@]} -gt 0 ]]; then
+      echo "the scenario did not finish within ${SCENARIO_TIMEOUT_S} s" >>"$WORK/reasons"
+    elif [[ $status -ne 0 ]]; then
+      echo "the scenario exited with status $status:" >>"$WORK/reasons"
+    fi
+    [[ $status -eq 0 ]] || indent <"$WORK/scenario.out" >>"$WORK/reasons"
+    stop_server || status=1
+  else
+    status=1
+    # stop a server that is still running (e.g. one that printed a wrong line)
+    if [[ -n "$SERVER_PID" ]]; then
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+      wait "$SERVER_PID" 2>/dev/null || true
+      SERVER_PID=""
+    fi
+  fi
+  if [[ $status -eq 0 ]]; then
+    PASSED=$((PASSED + 1))
+    echo "PASS $label"
+    [[ "${SDK_VERBOSE:-}" != 1 ]] || indent <"$WORK/scenario.out"
+  else
+    FAILED=$((FAILED + 1))
+    echo "FAIL $label"
+    if [[ -s "$WORK/server.err" ]]; then
+      echo "server stderr:" >>"$WORK/reasons"
+      tail -n 20 "$WORK/server.err" | indent >>"$WORK/reasons"
+    fi
+    indent <"$WORK/reasons"
+  fi
+}
+
+# ---------------------------------------------------------------- main
+
+setup_python
+setup_server
+
+LETTA_PY_LABEL="letta-client $LETTA_CLIENT_PY (python)"
+export LETTA_CLIENT_PY
+scenario "$LETTA_PY_LABEL: default" default \
+  -- "$PY_ENV/bin/python" "$SDK_DIR/letta_python.py"
+scenario "$LETTA_PY_LABEL: fix-upstream-bugs" fix-upstream-bugs --fix-upstream-bugs \
+  -- "$PY_ENV/bin/python" "$SDK_DIR/letta_python.py"
+
+echo "$PASSED passed, $FAILED failed"
+[[ $FAILED -eq 0 ]]
