@@ -312,17 +312,7 @@ fn letta_section(letta: &Value, ids: &IdSource) -> FixtureSet {
             project_id: text(item, "project_id"),
             properties: item
                 .get("properties")
-                .and_then(Value::as_array)
-                .map(|props| {
-                    props
-                        .iter()
-                        .map(|p| Property {
-                            key: text(p, "key").unwrap_or_default(),
-                            value: p.get("value").cloned().unwrap_or(Value::Null),
-                            kind: text(p, "type").unwrap_or_default(),
-                        })
-                        .collect()
-                })
+                .map(Property::list_from_json)
                 .unwrap_or_default(),
             agent_ids: strings(item, "agent_ids"),
             block_ids: strings(item, "block_ids"),

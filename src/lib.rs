@@ -89,30 +89,27 @@ impl Server {
 
     /// Stops accepting, lets requests in flight finish, and returns when the server is down.
     pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        self.signal_stop();
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
     }
 
     /// Serves until `shutdown` completes, then stops gracefully.
-    pub async fn wait_for(mut self, shutdown: impl std::future::Future<Output = ()>) {
+    pub async fn wait_for(self, shutdown: impl std::future::Future<Output = ()>) {
         shutdown.await;
+        self.stop().await;
+    }
+
+    fn signal_stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
         }
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        self.signal_stop();
     }
 }

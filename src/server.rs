@@ -12,7 +12,6 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use std::convert::Infallible;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -86,9 +85,4 @@ async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) ->
             )
         },
     )
-}
-
-/// The address a listener is bound to, with an unspecified host shown as given.
-pub fn local_addr(listener: &TcpListener) -> std::io::Result<SocketAddr> {
-    listener.local_addr()
 }

@@ -233,28 +233,27 @@ async fn auto_pagination_by_after_reaches_an_empty_page() {
     assert_eq!(before_last.first(), created.last());
 }
 
+/// The two writes where upstream's behaviour and its documented intent part ways.
+async fn upsert_new_key(server: &identity_mock::Server) -> support::Reply {
+    let body = json!({"identifier_key": "new", "name": "N", "identity_type": "user"});
+    send_json(server, "PUT", "/v1/identities/", &body).await
+}
+
+async fn create_with_missing_block(server: &identity_mock::Server) -> support::Reply {
+    let body = json!({"identifier_key": "b", "name": "B", "identity_type": "user", "block_ids": [MISSING_BLOCK]});
+    send_json(server, "POST", "/v1/identities/", &body).await
+}
+
 #[tokio::test]
 async fn upstream_bugs_by_default() {
     let server = support::start(empty()).await;
-    let upsert = send_json(
-        &server,
-        "PUT",
-        "/v1/identities/",
-        &json!({"identifier_key": "new", "name": "N", "identity_type": "user"}),
-    )
-    .await;
+    let upsert = upsert_new_key(&server).await;
     assert_eq!(upsert.status, 404);
     assert!(upsert.json()["detail"]
         .as_str()
         .unwrap()
         .starts_with("Identity not found with identifier_key='new', project_id='None'"));
-    let unknown_block = send_json(
-        &server,
-        "POST",
-        "/v1/identities/",
-        &json!({"identifier_key": "b", "name": "B", "identity_type": "user", "block_ids": [MISSING_BLOCK]}),
-    )
-    .await;
+    let unknown_block = create_with_missing_block(&server).await;
     assert_eq!(
         (unknown_block.status.as_u16(), unknown_block.text().as_str()),
         (500, r#"{"detail":"An unknown error occurred"}"#)
@@ -277,23 +276,11 @@ async fn fix_upstream_bugs_gives_the_documented_intent() {
         ..empty()
     })
     .await;
-    let upsert = send_json(
-        &server,
-        "PUT",
-        "/v1/identities/",
-        &json!({"identifier_key": "new", "name": "N", "identity_type": "user"}),
-    )
-    .await;
+    let upsert = upsert_new_key(&server).await;
     assert_eq!(upsert.status, 200);
     assert_eq!(upsert.json()["identifier_key"], "new");
     assert_eq!(get(&server, "/v1/identities/count").await.text(), "1");
-    let unknown_block = send_json(
-        &server,
-        "POST",
-        "/v1/identities/",
-        &json!({"identifier_key": "b", "name": "B", "identity_type": "user", "block_ids": [MISSING_BLOCK]}),
-    )
-    .await;
+    let unknown_block = create_with_missing_block(&server).await;
     assert_eq!(unknown_block.status, 404);
     assert_eq!(
         unknown_block.text(),

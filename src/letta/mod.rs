@@ -186,7 +186,7 @@ impl LettaApi {
             Operation::Upsert => self.upsert(data, sources, &body_value),
             Operation::Update => self.update(data, sources, id, &body_value),
             Operation::ReplaceProperties => {
-                let properties = parse_properties(&body_value);
+                let properties = Property::list_from_json(&body_value);
                 let updated = data
                     .identities
                     .update(id, |identity| -> Result<(), ()> {
@@ -511,7 +511,7 @@ impl LettaApi {
             project_id: text_field(body, "project_id"),
             properties: body
                 .get("properties")
-                .map(parse_properties)
+                .map(Property::list_from_json)
                 .unwrap_or_default(),
             agent_ids: dedup(agent_ids.unwrap_or_default()),
             block_ids: dedup(block_ids.unwrap_or_default()),
@@ -545,7 +545,7 @@ impl LettaApi {
         let properties = body
             .get("properties")
             .filter(|p| !p.is_null())
-            .map(parse_properties);
+            .map(Property::list_from_json);
         let updated = data
             .identities
             .update(&id, |identity| -> Result<(), ()> {
@@ -580,7 +580,7 @@ impl LettaApi {
         let new_properties = body
             .get("properties")
             .filter(|p| !p.is_null())
-            .map(parse_properties);
+            .map(Property::list_from_json);
         let mut attempted = None;
         let result = data.identities.update(id, |identity| -> Result<(), ()> {
             if let Some(key) = text_field(body, "identifier_key") {
@@ -792,23 +792,6 @@ fn dedup(ids: Vec<String>) -> Vec<String> {
         }
     }
     out
-}
-
-/// Properties from a body the schema already accepted.
-fn parse_properties(value: &Value) -> Vec<Property> {
-    value
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|item| Property {
-                    key: text_field(item, "key").unwrap_or_default(),
-                    value: item.get("value").cloned().unwrap_or(Value::Null),
-                    kind: text_field(item, "type").unwrap_or_default(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// PATCH merges by key: an existing key keeps its place and takes the new value and type; new

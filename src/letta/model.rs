@@ -48,6 +48,31 @@ pub struct Property {
     pub kind: String,
 }
 
+impl Property {
+    /// The properties in a JSON array the schemas already accepted (a request body or a fixture).
+    pub fn list_from_json(value: &Value) -> Vec<Property> {
+        let text = |item: &Value, key: &str| {
+            item.get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        value
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| Property {
+                        key: text(item, "key"),
+                        value: item.get("value").cloned().unwrap_or(Value::Null),
+                        kind: text(item, "type"),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// An identity with its links. The links are kept although the wire always shows `agent_ids: []`
 /// and `block_ids: []`: they drive the `/agents` and `/blocks` routes.
 #[derive(Clone, Debug, PartialEq)]

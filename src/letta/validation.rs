@@ -308,40 +308,24 @@ fn convert(
                 .with_ctx("expected", CtxValue::Text(choices)),
             );
         }
-        ValidationErrorKind::MinLength { limit } => {
-            let unit = if *limit == 1 {
-                "character"
-            } else {
-                "characters"
-            };
-            out.push(
-                PydanticError::new(
-                    "string_too_short",
-                    section,
-                    path,
-                    format!("String should have at least {limit} {unit}"),
-                    input(),
-                )
-                .with_ctx("min_length", CtxValue::Int(*limit)),
-            );
-        }
-        ValidationErrorKind::MaxLength { limit } => {
-            let unit = if *limit == 1 {
-                "character"
-            } else {
-                "characters"
-            };
-            out.push(
-                PydanticError::new(
-                    "string_too_long",
-                    section,
-                    path,
-                    format!("String should have at most {limit} {unit}"),
-                    input(),
-                )
-                .with_ctx("max_length", CtxValue::Int(*limit)),
-            );
-        }
+        ValidationErrorKind::MinLength { limit } => out.push(length_error(
+            "string_too_short",
+            "at least",
+            "min_length",
+            *limit,
+            section,
+            path,
+            input(),
+        )),
+        ValidationErrorKind::MaxLength { limit } => out.push(length_error(
+            "string_too_long",
+            "at most",
+            "max_length",
+            *limit,
+            section,
+            path,
+            input(),
+        )),
         ValidationErrorKind::Pattern { pattern } => {
             out.push(
                 PydanticError::new(
@@ -391,6 +375,30 @@ fn convert(
             ));
         }
     }
+}
+
+fn length_error(
+    kind: &'static str,
+    bound: &str,
+    ctx_key: &'static str,
+    limit: u64,
+    section: &'static str,
+    path: Vec<LocPart>,
+    input: ErrorInput,
+) -> PydanticError {
+    let unit = if limit == 1 {
+        "character"
+    } else {
+        "characters"
+    };
+    PydanticError::new(
+        kind,
+        section,
+        path,
+        format!("String should have {bound} {limit} {unit}"),
+        input,
+    )
+    .with_ctx(ctx_key, CtxValue::Int(limit))
 }
 
 /// Where an error sorts: pydantic validates fields in declaration order (the schema's `properties`
