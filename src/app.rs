@@ -6,8 +6,9 @@ use crate::config::Config;
 use crate::fixtures::{FixtureError, FixtureSet};
 use crate::http::{json, respond, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
-use crate::letta::model::LettaData;
 use crate::letta::{self, LettaApi, Sources};
+use crate::namespaces::{Namespaces, DEFAULT_NAMESPACE};
+use crate::orq::{self, OrqApi};
 use crate::schema::{SchemaError, Schemas};
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Method, StatusCode};
@@ -15,7 +16,8 @@ use std::time::Instant;
 
 pub struct App {
     letta_api: LettaApi,
-    letta: LettaData,
+    orq_api: OrqApi,
+    namespaces: Namespaces,
     ids: IdSource,
     clock: Clock,
     started: Instant,
@@ -50,11 +52,15 @@ impl App {
         let fixtures =
             FixtureSet::load(&config.fixtures, schemas, &ids).map_err(StartError::Fixtures)?;
         let started_micros = clock.now_micros();
-        let letta = LettaData::default();
-        fixtures.apply(&letta, started_micros);
         Ok(App {
             letta_api: LettaApi::new(schemas, started_micros, config.fix_upstream_bugs),
-            letta,
+            orq_api: OrqApi::new(
+                schemas,
+                config.orq_revision,
+                config.orq_tag_match,
+                config.api_keys.clone(),
+            ),
+            namespaces: Namespaces::new(fixtures, started_micros),
             ids,
             clock,
             started: Instant::now(),
@@ -84,7 +90,15 @@ impl App {
                 ids: &self.ids,
                 clock: &self.clock,
             };
-            return self.letta_api.handle(&self.letta, &sources, request, rest);
+            let namespace = self.namespaces.get(DEFAULT_NAMESPACE);
+            return self
+                .letta_api
+                .handle(&namespace.letta, &sources, request, rest);
+        }
+        if orq::owns(&request.path) {
+            return self
+                .orq_api
+                .handle(&self.namespaces, &self.ids, &self.clock, request);
         }
         match (&request.method, request.path.as_str()) {
             (&Method::GET, "/__admin/health") => self.health(),
@@ -93,14 +107,16 @@ impl App {
     }
 
     fn health(&self) -> ApiResponse {
+        let letta = &self.namespaces.get(DEFAULT_NAMESPACE).letta;
         let body = serde_json::json!({
             "status": "ok",
             "version": env!("CARGO_PKG_VERSION"),
             "uptime_ms": u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "namespaces": self.namespaces.len(),
             "letta": {
-                "identities": self.letta.identities.len(),
-                "agents": self.letta.agents.len(),
-                "blocks": self.letta.blocks.len(),
+                "identities": letta.identities.len(),
+                "agents": letta.agents.len(),
+                "blocks": letta.blocks.len(),
             },
         });
         json(

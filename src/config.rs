@@ -2,6 +2,7 @@
 
 use crate::clock::Clock;
 use crate::fixtures::FixtureSource;
+use crate::orq::{Revision, TagMatch};
 
 /// The default port: Letta's own, so SDKs configured for a local Letta find the mock.
 pub const DEFAULT_PORT: u16 = 8283;
@@ -19,6 +20,12 @@ pub struct Config {
     pub clock: Clock,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The orq revision served when a request does not pick one.
+    pub orq_revision: Revision,
+    /// How the orq tag filter combines several tags.
+    pub orq_tag_match: TagMatch,
+    /// When not empty, the only orq API keys accepted.
+    pub api_keys: Vec<String>,
 }
 
 impl Default for Config {
@@ -31,6 +38,9 @@ impl Default for Config {
             seed: None,
             clock: Clock::Real,
             max_body_bytes: 1024 * 1024,
+            orq_revision: Revision::Current,
+            orq_tag_match: TagMatch::All,
+            api_keys: Vec::new(),
         }
     }
 }

@@ -3,7 +3,9 @@
 //! whole, with every problem named by file, JSON pointer and rule.
 
 use crate::ids::IdSource;
-use crate::letta::model::{Entity, Identity, IdentityType, LettaData, Property};
+use crate::letta::model::{Entity, Identity, IdentityType, Property};
+use crate::namespaces::Namespace;
+use crate::orq::model::OrqIdentity;
 use crate::schema::Schemas;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -12,10 +14,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The fixtures in `fixtures/`, compiled into the binary so it runs from any directory.
-const BUNDLED: &[(&str, &str)] = &[(
-    "fixtures/letta.json",
-    include_str!("../fixtures/letta.json"),
-)];
+const BUNDLED: &[(&str, &str)] = &[
+    (
+        "fixtures/letta.json",
+        include_str!("../fixtures/letta.json"),
+    ),
+    ("fixtures/orq.json", include_str!("../fixtures/orq.json")),
+];
 
 /// Where the starting data comes from.
 #[derive(Clone, Debug, Default)]
@@ -53,6 +58,8 @@ pub struct FixtureSet {
     pub letta_identities: Vec<Identity>,
     pub letta_agents: Vec<Arc<Value>>,
     pub letta_blocks: Vec<Arc<Value>>,
+    /// The orq identities every workspace starts with.
+    pub orq_identities: Vec<OrqIdentity>,
 }
 
 impl FixtureSet {
@@ -92,6 +99,7 @@ impl FixtureSet {
         self.letta_identities.extend(other.letta_identities);
         self.letta_agents.extend(other.letta_agents);
         self.letta_blocks.extend(other.letta_blocks);
+        self.orq_identities.extend(other.orq_identities);
     }
 
     /// Problems that only show once every document is read: duplicates and dangling links.
@@ -139,12 +147,29 @@ impl FixtureSet {
                 ));
             }
         }
+        let mut orq_ids = HashSet::new();
+        let mut external_ids = HashSet::new();
+        for identity in &self.orq_identities {
+            if !orq_ids.insert(identity.id.as_str()) {
+                problems.push(format!(
+                    "orq identity {}: the _id is used twice",
+                    identity.id
+                ));
+            }
+            if !external_ids.insert(identity.external_id.as_str()) {
+                problems.push(format!(
+                    "orq identity {}: external_id {:?} is used twice",
+                    identity.id, identity.external_id
+                ));
+            }
+        }
         problems
     }
 
     /// Stores the fixtures in an empty namespace; `created_micros` is their creation time, and
     /// their order in the documents is their creation order.
-    pub fn apply(&self, letta: &LettaData, created_micros: i64) {
+    pub fn apply(&self, namespace: &Namespace, created_micros: i64) {
+        let letta = &namespace.letta;
         for identity in &self.letta_identities {
             // check_references guarantees the ids and keys are free.
             let _ = letta
@@ -168,6 +193,22 @@ impl FixtureSet {
                     .unwrap_or(0);
                 let _ = collection.insert(id, Entity { json: item.clone() }, created);
             }
+        }
+        for identity in &self.orq_identities {
+            let created = if identity.created_millis == 0 {
+                created_micros / 1000
+            } else {
+                identity.created_millis
+            };
+            let stored = OrqIdentity {
+                created_millis: created,
+                updated_millis: created,
+                ..identity.clone()
+            };
+            let _ = namespace
+                .orq
+                .identities
+                .insert(stored.id.clone(), stored, created * 1000);
         }
     }
 }
@@ -243,37 +284,92 @@ pub fn parse_document(
             problems: vec![format!("{name}: the document must be a JSON object")],
         });
     };
-    for key in sections.keys().filter(|key| key.as_str() != "letta") {
-        problems.push(format!("{name}: /{key}: unknown section (known: letta)"));
+    for key in sections
+        .keys()
+        .filter(|key| !matches!(key.as_str(), "letta" | "orq"))
+    {
+        problems.push(format!(
+            "{name}: /{key}: unknown section (known: letta, orq)"
+        ));
     }
-    let mut set = FixtureSet::default();
-    if let Some(letta) = sections.get("letta") {
-        let schema = schemas.get("letta/Fixtures");
-        for error in schema.validator.iter_errors(letta) {
+    for (section, schema_name) in [("letta", "letta/Fixtures"), ("orq", "orq/Fixtures")] {
+        let Some(value) = sections.get(section) else {
+            continue;
+        };
+        for error in schemas.get(schema_name).validator.iter_errors(value) {
             // The rule is named by the file and pointer of the keyword that failed, wherever $ref led.
             let rule = error
                 .absolute_keyword_location()
                 .map(|uri| uri.as_str().replace(crate::schema::BASE_URI, "schemas/"))
                 .unwrap_or_else(|| {
                     format!(
-                        "schemas/letta/Fixtures.json#{}",
+                        "schemas/{schema_name}.json#{}",
                         error.schema_path().as_str()
                     )
                 });
             problems.push(format!(
-                "{name}: /letta{}: {error} (rule: {rule})",
+                "{name}: /{section}{}: {error} (rule: {rule})",
                 error.instance_path().as_str()
             ));
         }
-        if problems.is_empty() {
-            set = letta_section(letta, ids);
-        }
     }
-    if problems.is_empty() {
-        Ok(set)
-    } else {
-        Err(FixtureError { problems })
+    if !problems.is_empty() {
+        return Err(FixtureError { problems });
     }
+    let mut set = sections
+        .get("letta")
+        .map(|letta| letta_section(letta, ids))
+        .unwrap_or_default();
+    if let Some(orq) = sections.get("orq") {
+        set.orq_identities = orq_section(orq, ids);
+    }
+    Ok(set)
+}
+
+/// Reads an `orq` section the schema already accepted. `created_millis` 0 means "when the server
+/// starts".
+fn orq_section(orq: &Value, ids: &IdSource) -> Vec<OrqIdentity> {
+    let text = |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(String::from);
+    orq.get("identities")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| {
+                    let created = text(item, "created")
+                        .and_then(|t| parse_rfc3339_micros(&t))
+                        .map_or(0, |micros| micros / 1000);
+                    OrqIdentity {
+                        id: text(item, "_id")
+                            .unwrap_or_else(|| ids.ulid(u64::try_from(created).unwrap_or(0))),
+                        external_id: text(item, "external_id").unwrap_or_default(),
+                        display_name: text(item, "display_name"),
+                        email: text(item, "email"),
+                        avatar_url: text(item, "avatar_url"),
+                        tags: item
+                            .get("tags")
+                            .and_then(Value::as_array)
+                            .map(|tags| {
+                                tags.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(String::from)
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        metadata: item
+                            .get("metadata")
+                            .and_then(Value::as_object)
+                            .cloned()
+                            .unwrap_or_default(),
+                        created_millis: created,
+                        updated_millis: created,
+                        metrics: item.get("metrics").and_then(Value::as_object).cloned(),
+                        budget: item.get("budget").cloned().map(Arc::new),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Reads a `letta` section the schema already accepted.
@@ -322,6 +418,7 @@ fn letta_section(letta: &Value, ids: &IdSource) -> FixtureSet {
         letta_identities: identities,
         letta_agents: list("agents").into_iter().map(Arc::new).collect(),
         letta_blocks: list("blocks").into_iter().map(Arc::new).collect(),
+        orq_identities: Vec::new(),
     }
 }
 
@@ -336,6 +433,23 @@ mod tests {
             Schemas::bundled().unwrap(),
             &IdSource::seeded(1),
         )
+    }
+
+    #[test]
+    fn bundled_orq_fixtures_have_tags_metadata_metrics_and_a_budget() {
+        let set = FixtureSet::load(
+            &FixtureSource::Bundled,
+            Schemas::bundled().unwrap(),
+            &IdSource::random(),
+        )
+        .unwrap();
+        assert!(set.orq_identities.len() >= 4);
+        assert!(set
+            .orq_identities
+            .iter()
+            .any(|i| !i.tags.is_empty() && !i.metadata.is_empty()));
+        assert!(set.orq_identities.iter().any(|i| i.metrics.is_some()));
+        assert!(set.orq_identities.iter().any(|i| i.budget.is_some()));
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub mod fixtures;
 pub mod http;
 pub mod ids;
 pub mod letta;
+pub mod namespaces;
+pub mod orq;
 pub mod schema;
 pub mod server;
 pub mod store;

@@ -1,4 +1,5 @@
 use clap::Parser;
+use identity_mock::orq::{Revision, TagMatch};
 use identity_mock::{Config, FixtureSource, Server};
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,6 +24,27 @@ struct Cli {
     /// Where the real server has a bug, answer with the documented intent instead.
     #[arg(long)]
     fix_upstream_bugs: bool,
+    /// The orq API revision served when a request does not pick one with X-Mock-Orq-Api.
+    #[arg(long, value_enum, default_value_t = OrqApiArg::Current)]
+    orq_api: OrqApiArg,
+    /// Whether the orq tag filter needs every tag asked for (all) or one of them (any).
+    #[arg(long, value_enum, default_value_t = TagMatchArg::All)]
+    orq_tag_match: TagMatchArg,
+    /// Accept only this orq API key (repeat for more); by default every key is accepted.
+    #[arg(long = "api-key", value_name = "KEY")]
+    api_keys: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum OrqApiArg {
+    Current,
+    V1,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum TagMatchArg {
+    All,
+    Any,
 }
 
 #[tokio::main]
@@ -38,6 +60,15 @@ async fn main() -> ExitCode {
         port: cli.port,
         fixtures,
         fix_upstream_bugs: cli.fix_upstream_bugs,
+        orq_revision: match cli.orq_api {
+            OrqApiArg::Current => Revision::Current,
+            OrqApiArg::V1 => Revision::V1,
+        },
+        orq_tag_match: match cli.orq_tag_match {
+            TagMatchArg::All => TagMatch::All,
+            TagMatchArg::Any => TagMatch::Any,
+        },
+        api_keys: cli.api_keys,
         ..Config::default()
     };
     // Signal handlers are in place before the start line, so a signal sent as soon as the line

@@ -1,0 +1,739 @@
+//! The orq.ai Identities API (`/v2/identities`), in its current contract and in the older v1
+//! shape. A request travels: revision, route, API key (which is the workspace), body and query
+//! checked against the schemas, store, encode in the revision's shape.
+
+pub mod model;
+pub mod query;
+
+use crate::clock::Clock;
+use crate::http::{json, ApiRequest, ApiResponse};
+use crate::ids::IdSource;
+use crate::namespaces::{Namespace, Namespaces};
+use crate::schema::Schemas;
+use crate::store::{PageBounds, WriteError};
+use hyper::header::{HeaderValue, ALLOW, LOCATION};
+use hyper::{Method, StatusCode};
+use model::{Extras, OrqData, OrqIdentity};
+use query::{Cursor, ListQuery, SortBy};
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+
+/// The header a request may pick its revision with.
+pub const REVISION_HEADER: &str = "x-mock-orq-api";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Revision {
+    /// What orq-ai-sdk 4.9.17 and later and @orq-ai/node 4.15 speak.
+    Current,
+    /// The flat shape orq-ai-sdk 4.1.15 to 4.9.3 speak.
+    V1,
+}
+
+impl Revision {
+    pub fn parse(text: &str) -> Option<Revision> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "current" => Some(Revision::Current),
+            "v1" => Some(Revision::V1),
+            _ => None,
+        }
+    }
+}
+
+/// Whether an identity must carry every tag asked for, or one of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TagMatch {
+    All,
+    Any,
+}
+
+/// The gRPC status codes the API answers with.
+#[derive(Clone, Copy, Debug)]
+enum Code {
+    InvalidArgument = 3,
+    NotFound = 5,
+    AlreadyExists = 6,
+    Unimplemented = 12,
+    Unauthenticated = 16,
+}
+
+impl Code {
+    fn status(self) -> StatusCode {
+        match self {
+            Code::InvalidArgument => StatusCode::BAD_REQUEST,
+            Code::NotFound => StatusCode::NOT_FOUND,
+            Code::AlreadyExists => StatusCode::CONFLICT,
+            Code::Unimplemented => StatusCode::METHOD_NOT_ALLOWED,
+            Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+        }
+    }
+}
+
+/// A failed orq request, before it becomes a response.
+#[derive(Debug)]
+pub struct OrqError {
+    code: Code,
+    message: String,
+    allow: Option<&'static str>,
+}
+
+impl OrqError {
+    fn new(code: Code, message: impl Into<String>) -> OrqError {
+        OrqError {
+            code,
+            message: message.into(),
+            allow: None,
+        }
+    }
+
+    fn invalid(message: impl Into<String>) -> OrqError {
+        OrqError::new(Code::InvalidArgument, message)
+    }
+
+    fn not_found(revision: Revision) -> OrqError {
+        match revision {
+            // v1 documents this exact text for its 404s.
+            Revision::V1 => OrqError::new(Code::NotFound, "Identity not found"),
+            Revision::Current => OrqError::new(Code::NotFound, "identity not found"),
+        }
+    }
+
+    /// The body: a google.rpc.Status as grpc-gateway writes it (current), or v1's `error` with the
+    /// same text as `message` and the code. Both always carry `message`, which the SDKs require.
+    pub fn into_response(self, revision: Revision) -> ApiResponse {
+        let body = match revision {
+            Revision::Current => {
+                serde_json::json!({"code": self.code as u16, "message": self.message, "details": []})
+            }
+            Revision::V1 => {
+                serde_json::json!({"error": self.message, "message": self.message, "code": self.code as u16})
+            }
+        };
+        let mut response = json(
+            self.code.status(),
+            serde_json::to_vec(&body).unwrap_or_default(),
+        );
+        if let Some(allow) = self.allow {
+            response
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static(allow));
+        }
+        response
+    }
+}
+
+type Outcome = Result<ApiResponse, OrqError>;
+
+pub struct OrqApi {
+    schemas: &'static Schemas,
+    default_revision: Revision,
+    tag_match: TagMatch,
+    /// When set, only these API keys are accepted.
+    api_keys: Option<HashSet<String>>,
+}
+
+#[derive(Clone, Copy)]
+enum Route<'a> {
+    Collection,
+    Item(&'a str),
+    Contacts,
+}
+
+/// Whether a path belongs to the orq API.
+pub fn owns(path: &str) -> bool {
+    path == "/v2" || path.starts_with("/v2/")
+}
+
+impl OrqApi {
+    pub fn new(
+        schemas: &'static Schemas,
+        default_revision: Revision,
+        tag_match: TagMatch,
+        api_keys: Vec<String>,
+    ) -> OrqApi {
+        let api_keys = (!api_keys.is_empty()).then(|| api_keys.into_iter().collect());
+        OrqApi {
+            schemas,
+            default_revision,
+            tag_match,
+            api_keys,
+        }
+    }
+
+    pub fn handle(
+        &self,
+        namespaces: &Namespaces,
+        ids: &IdSource,
+        clock: &Clock,
+        request: &ApiRequest,
+    ) -> ApiResponse {
+        let revision = match request.header(REVISION_HEADER) {
+            None => self.default_revision,
+            Some(text) => match Revision::parse(text) {
+                Some(revision) => revision,
+                None => {
+                    return OrqError::invalid(format!(
+                        "X-Mock-Orq-Api must be v1 or current, got {text:?}"
+                    ))
+                    .into_response(self.default_revision)
+                }
+            },
+        };
+        self.dispatch(namespaces, ids, clock, request, revision)
+            .unwrap_or_else(|error| error.into_response(revision))
+    }
+
+    fn dispatch(
+        &self,
+        namespaces: &Namespaces,
+        ids: &IdSource,
+        clock: &Clock,
+        request: &ApiRequest,
+        revision: Revision,
+    ) -> Outcome {
+        let route = match request.path.as_str() {
+            "/v2/identities" => Route::Collection,
+            "/v2/contacts" if revision == Revision::V1 => Route::Contacts,
+            path => match path.strip_prefix("/v2/identities/") {
+                Some(id) if !id.is_empty() && !id.contains('/') => Route::Item(id),
+                _ => return Err(OrqError::new(Code::NotFound, "Not Found")),
+            },
+        };
+        let allow = match route {
+            Route::Collection => "GET, POST",
+            Route::Item(_) => "GET, PATCH, DELETE",
+            Route::Contacts => "POST",
+        };
+        let method = &request.method;
+        let known = matches!(
+            (route, method),
+            (Route::Collection, &Method::GET | &Method::POST)
+                | (
+                    Route::Item(_),
+                    &Method::GET | &Method::PATCH | &Method::DELETE
+                )
+                | (Route::Contacts, &Method::POST)
+        );
+        if !known {
+            return Err(OrqError {
+                allow: Some(allow),
+                ..OrqError::new(Code::Unimplemented, "Method Not Allowed")
+            });
+        }
+        let key = self.api_key(request)?;
+        let namespace = namespaces.get(key);
+        let workspace = &namespace.orq;
+        // Only writes read the clock, so a stepping clock moves once per write.
+        let now = || clock.now_micros() / 1000;
+        match (route, method) {
+            (Route::Collection, &Method::GET) => self.list(workspace, request, revision),
+            (Route::Collection, _) => self.create(&namespace, ids, now(), request, revision),
+            (Route::Contacts, _) => self.upsert_contact(&namespace, ids, now(), request),
+            (Route::Item(id), &Method::GET) => self.retrieve(workspace, id, request, revision),
+            (Route::Item(id), &Method::PATCH) => {
+                self.update(workspace, id, now(), request, revision)
+            }
+            (Route::Item(id), _) => {
+                let identity = workspace
+                    .find(id)
+                    .ok_or_else(|| OrqError::not_found(revision))?;
+                workspace
+                    .identities
+                    .remove(&identity.id)
+                    .ok_or_else(|| OrqError::not_found(revision))?;
+                Ok(match revision {
+                    Revision::Current => json(StatusCode::OK, "{}"),
+                    Revision::V1 => {
+                        let mut response = json(StatusCode::NO_CONTENT, "");
+                        response.headers_mut().remove(hyper::header::CONTENT_TYPE);
+                        response
+                    }
+                })
+            }
+        }
+    }
+
+    /// `Authorization: Bearer <key>`: the key is the workspace.
+    fn api_key<'r>(&self, request: &'r ApiRequest) -> Result<&'r str, OrqError> {
+        let header = request.header("authorization").unwrap_or_default().trim();
+        let key = match header.split_once(' ') {
+            Some((scheme, key))
+                if scheme.eq_ignore_ascii_case("bearer") && !key.trim().is_empty() =>
+            {
+                key.trim()
+            }
+            _ => {
+                return Err(OrqError::new(
+                    Code::Unauthenticated,
+                    "missing API key: send the header 'Authorization: Bearer <API key>'",
+                ))
+            }
+        };
+        if self
+            .api_keys
+            .as_ref()
+            .is_some_and(|keys| !keys.contains(key))
+        {
+            return Err(OrqError::new(Code::Unauthenticated, "invalid API key"));
+        }
+        Ok(key)
+    }
+
+    /// The body as a JSON object, validated against `schema`. In the current revision `null` is
+    /// the same as an absent field, as in proto3 JSON.
+    fn body(
+        &self,
+        request: &ApiRequest,
+        schema: &str,
+        revision: Revision,
+    ) -> Result<Map<String, Value>, OrqError> {
+        let value: Value = if request.body.iter().all(u8::is_ascii_whitespace) {
+            Value::Object(Map::new())
+        } else {
+            serde_json::from_slice(&request.body)
+                .map_err(|e| OrqError::invalid(format!("invalid JSON body: {e}")))?
+        };
+        let Value::Object(mut fields) = value else {
+            return Err(OrqError::invalid(
+                "invalid request body: the body must be a JSON object",
+            ));
+        };
+        if revision == Revision::Current {
+            fields.retain(|_, value| !value.is_null());
+        }
+        let instance = Value::Object(fields);
+        let problems: Vec<String> = self
+            .schemas
+            .get(schema)
+            .validator
+            .iter_errors(&instance)
+            .map(|error| {
+                let path = error.instance_path().as_str();
+                let field = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", &path[1..])
+                };
+                format!("{field}{error}")
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(OrqError::invalid(format!(
+                "invalid request body: {}",
+                problems.join("; ")
+            )));
+        }
+        let Value::Object(fields) = instance else {
+            unreachable!("built as an object above")
+        };
+        Ok(fields)
+    }
+
+    fn flag(request: &ApiRequest, name: &str) -> Result<bool, OrqError> {
+        let mut flag = false;
+        for (key, value) in crate::http::query_pairs(&request.query) {
+            if key == name {
+                flag = query::parse_bool(name, &value).map_err(OrqError::invalid)?;
+            }
+        }
+        Ok(flag)
+    }
+
+    fn retrieve(
+        &self,
+        workspace: &OrqData,
+        id: &str,
+        request: &ApiRequest,
+        revision: Revision,
+    ) -> Outcome {
+        let extras = Extras {
+            metrics: Self::flag(request, "include_metrics")?,
+            budget: Self::flag(request, "include_budget")?,
+        };
+        let identity = workspace
+            .find(id)
+            .ok_or_else(|| OrqError::not_found(revision))?;
+        Ok(single(
+            workspace,
+            &identity,
+            revision,
+            extras,
+            StatusCode::OK,
+        ))
+    }
+
+    fn create(
+        &self,
+        namespace: &Namespace,
+        ids: &IdSource,
+        now: i64,
+        request: &ApiRequest,
+        revision: Revision,
+    ) -> Outcome {
+        let schema = match revision {
+            Revision::Current => "orq/CreateIdentityRequest",
+            Revision::V1 => "orq/v1/CreateIdentityRequest",
+        };
+        let fields = self.body(request, schema, revision)?;
+        let identity = new_identity(ids, now, &fields);
+        let workspace = &namespace.orq;
+        workspace
+            .identities
+            .insert(identity.id.clone(), identity.clone(), now * 1000)
+            .map_err(|_| {
+                OrqError::new(
+                    Code::AlreadyExists,
+                    format!(
+                        "an identity with external_id {:?} already exists",
+                        identity.external_id
+                    ),
+                )
+            })?;
+        let mut response = single(
+            workspace,
+            &identity,
+            revision,
+            Extras::default(),
+            StatusCode::CREATED,
+        );
+        if revision == Revision::Current {
+            if let Ok(location) = HeaderValue::from_str(&format!("/v2/identities/{}", identity.id))
+            {
+                response.headers_mut().insert(LOCATION, location);
+            }
+        }
+        Ok(response)
+    }
+
+    /// v1's `POST /v2/contacts`: update the identity with this external_id, or create it.
+    fn upsert_contact(
+        &self,
+        namespace: &Namespace,
+        ids: &IdSource,
+        now: i64,
+        request: &ApiRequest,
+    ) -> Outcome {
+        let fields = self.body(request, "orq/v1/CreateIdentityRequest", Revision::V1)?;
+        let workspace = &namespace.orq;
+        let external_id = fields
+            .get("external_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let identity = match workspace.identities.find_unique(external_id) {
+            Some(id) => workspace
+                .identities
+                .update(&id, |identity| -> Result<(), ()> {
+                    apply_changes(identity, &fields, Revision::V1, now);
+                    Ok(())
+                })
+                .map_err(|_| OrqError::not_found(Revision::V1))?,
+            None => {
+                let identity = new_identity(ids, now, &fields);
+                workspace
+                    .identities
+                    .insert(identity.id.clone(), identity.clone(), now * 1000)
+                    .map_err(|_| {
+                        OrqError::new(
+                            Code::AlreadyExists,
+                            format!("an identity with external_id {external_id:?} already exists"),
+                        )
+                    })?;
+                identity
+            }
+        };
+        Ok(single(
+            workspace,
+            &identity,
+            Revision::V1,
+            Extras::default(),
+            StatusCode::OK,
+        ))
+    }
+
+    fn update(
+        &self,
+        workspace: &OrqData,
+        id: &str,
+        now: i64,
+        request: &ApiRequest,
+        revision: Revision,
+    ) -> Outcome {
+        let schema = match revision {
+            Revision::Current => "orq/UpdateIdentityRequest",
+            Revision::V1 => "orq/v1/UpdateIdentityRequest",
+        };
+        let fields = self.body(request, schema, revision)?;
+        let existing = workspace
+            .find(id)
+            .ok_or_else(|| OrqError::not_found(revision))?;
+        let updated = workspace
+            .identities
+            .update(&existing.id, |identity| -> Result<(), ()> {
+                apply_changes(identity, &fields, revision, now);
+                Ok(())
+            })
+            .map_err(|error| match error {
+                WriteError::NotFound | WriteError::Rejected(()) => OrqError::not_found(revision),
+                WriteError::Conflict(_) => {
+                    OrqError::new(Code::AlreadyExists, "external_id is taken")
+                }
+            })?;
+        Ok(single(
+            workspace,
+            &updated,
+            revision,
+            Extras::default(),
+            StatusCode::OK,
+        ))
+    }
+
+    fn list(&self, workspace: &OrqData, request: &ApiRequest, revision: Revision) -> Outcome {
+        let query = ListQuery::parse(&request.query).map_err(OrqError::invalid)?;
+        let keep = |identity: &OrqIdentity| self.matches(identity, &query);
+        let (page, has_more) = match query.sort_by {
+            SortBy::Created => page_by_creation(workspace, &query, keep)?,
+            sort => page_sorted(workspace, &query, sort, keep)?,
+        };
+        let data: Vec<Value> = page
+            .iter()
+            .map(|identity| match revision {
+                Revision::Current => identity.current_json(
+                    &workspace.workspace_id,
+                    Extras {
+                        metrics: query.include_metrics,
+                        budget: query.include_budget,
+                    },
+                ),
+                // v1 documents metrics on every list item, asked for or not.
+                Revision::V1 => identity.v1_json(&workspace.workspace_id, true),
+            })
+            .collect();
+        let body = serde_json::json!({"object": "list", "data": data, "has_more": has_more});
+        Ok(json(
+            StatusCode::OK,
+            serde_json::to_vec(&body).unwrap_or_default(),
+        ))
+    }
+
+    fn matches(&self, identity: &OrqIdentity, query: &ListQuery) -> bool {
+        let search_ok = query.search.as_ref().is_none_or(|needle| {
+            [&identity.display_name, &identity.email]
+                .iter()
+                .any(|field| {
+                    field
+                        .as_ref()
+                        .is_some_and(|text| text.to_lowercase().contains(needle.as_str()))
+                })
+        });
+        let has = |tag: &String| identity.tags.contains(tag);
+        let tags_ok = query.tags.is_empty()
+            || match self.tag_match {
+                TagMatch::All => query.tags.iter().all(has),
+                TagMatch::Any => query.tags.iter().any(has),
+            };
+        search_ok && tags_ok
+    }
+}
+
+fn single(
+    workspace: &OrqData,
+    identity: &OrqIdentity,
+    revision: Revision,
+    extras: Extras,
+    status: StatusCode,
+) -> ApiResponse {
+    let body = match revision {
+        Revision::Current => {
+            serde_json::json!({"identity": identity.current_json(&workspace.workspace_id, extras)})
+        }
+        Revision::V1 => identity.v1_json(&workspace.workspace_id, extras.metrics),
+    };
+    json(status, serde_json::to_vec(&body).unwrap_or_default())
+}
+
+fn text(fields: &Map<String, Value>, name: &str) -> Option<String> {
+    fields.get(name).and_then(Value::as_str).map(str::to_string)
+}
+
+fn string_list(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A new identity from a create body the schema accepted.
+fn new_identity(ids: &IdSource, now: i64, fields: &Map<String, Value>) -> OrqIdentity {
+    let mut identity = OrqIdentity {
+        id: ids.ulid(u64::try_from(now).unwrap_or(0)),
+        external_id: text(fields, "external_id").unwrap_or_default(),
+        display_name: None,
+        email: None,
+        avatar_url: None,
+        tags: Vec::new(),
+        metadata: Map::new(),
+        created_millis: now,
+        updated_millis: now,
+        metrics: None,
+        budget: None,
+    };
+    apply_changes(&mut identity, fields, Revision::V1, now);
+    identity
+}
+
+/// Applies the fields of a body: only the fields sent change; `external_id` never does. An empty
+/// `email` clears it (both revisions); `null` clears a text field in v1 (in the current revision
+/// nulls were dropped before, as absent). `tags` and `metadata` are replaced whole.
+fn apply_changes(
+    identity: &mut OrqIdentity,
+    fields: &Map<String, Value>,
+    revision: Revision,
+    now: i64,
+) {
+    for (name, slot) in [
+        ("display_name", &mut identity.display_name),
+        ("email", &mut identity.email),
+        ("avatar_url", &mut identity.avatar_url),
+    ] {
+        match fields.get(name) {
+            Some(Value::String(value)) if name == "email" && value.is_empty() => *slot = None,
+            Some(Value::String(value)) => *slot = Some(value.clone()),
+            Some(Value::Null) if revision == Revision::V1 => *slot = None,
+            _ => {}
+        }
+    }
+    if let Some(tags) = fields.get("tags").filter(|t| !t.is_null()) {
+        identity.tags = string_list(tags);
+    }
+    if let Some(Value::Object(metadata)) = fields.get("metadata") {
+        identity.metadata = metadata.clone();
+    }
+    identity.updated_millis = now;
+}
+
+fn unknown_cursor(name: &str, id: &str) -> OrqError {
+    OrqError::invalid(format!(
+        "{name}: no identity with _id {id:?} in this workspace"
+    ))
+}
+
+/// A page in the default order (newest first), walked from the cursor in the ordered index:
+/// O(log n + page) however many identities the workspace holds.
+fn page_by_creation(
+    workspace: &OrqData,
+    query: &ListQuery,
+    keep: impl FnMut(&OrqIdentity) -> bool,
+) -> Result<(Vec<OrqIdentity>, bool), OrqError> {
+    let identities = &workspace.identities;
+    let fetch = Some(query.limit + 1);
+    let (bounds, backwards) = match &query.cursor {
+        Cursor::None => (
+            PageBounds {
+                lower: None,
+                upper: None,
+                descending: true,
+                limit: fetch,
+            },
+            false,
+        ),
+        Cursor::After(id) => {
+            let at = identities
+                .order_of(id)
+                .ok_or_else(|| unknown_cursor("starting_after", id))?;
+            (
+                PageBounds {
+                    lower: None,
+                    upper: Some(at),
+                    descending: true,
+                    limit: fetch,
+                },
+                false,
+            )
+        }
+        Cursor::Before(id) => {
+            // The identities before the cursor in list order are the newer ones: walk up from it.
+            let at = identities
+                .order_of(id)
+                .ok_or_else(|| unknown_cursor("ending_before", id))?;
+            (
+                PageBounds {
+                    lower: Some(at),
+                    upper: None,
+                    descending: false,
+                    limit: fetch,
+                },
+                true,
+            )
+        }
+    };
+    let mut page = identities.page(bounds, keep);
+    let has_more = page.len() > query.limit;
+    page.truncate(query.limit);
+    if backwards {
+        page.reverse();
+    }
+    Ok((page, has_more))
+}
+
+/// A page in another order: the workspace is sorted for the request (O(n log n)).
+fn page_sorted(
+    workspace: &OrqData,
+    query: &ListQuery,
+    sort: SortBy,
+    mut keep: impl FnMut(&OrqIdentity) -> bool,
+) -> Result<(Vec<OrqIdentity>, bool), OrqError> {
+    // Oldest first, so a stable sort breaks ties newest first once reversed where needed.
+    let mut all: Vec<OrqIdentity> = workspace
+        .identities
+        .snapshot()
+        .into_iter()
+        .map(|(_, identity)| identity)
+        .collect();
+    all.reverse();
+    match sort {
+        SortBy::DisplayName => all.sort_by_cached_key(|i| {
+            (
+                i.display_name.is_none(),
+                i.display_name.as_ref().map(|n| n.to_lowercase()),
+            )
+        }),
+        SortBy::Updated => all.sort_by_key(|i| std::cmp::Reverse(i.updated_millis)),
+        SortBy::Created => {}
+    }
+    let position = |name: &str, id: &str| {
+        all.iter()
+            .position(|i| i.id == id)
+            .ok_or_else(|| unknown_cursor(name, id))
+    };
+    let (candidates, backwards): (Vec<&OrqIdentity>, bool) = match &query.cursor {
+        Cursor::None => (all.iter().collect(), false),
+        Cursor::After(id) => (
+            all[position("starting_after", id)? + 1..].iter().collect(),
+            false,
+        ),
+        Cursor::Before(id) => (
+            all[..position("ending_before", id)?].iter().rev().collect(),
+            true,
+        ),
+    };
+    let mut page: Vec<OrqIdentity> = Vec::new();
+    let mut has_more = false;
+    for identity in candidates {
+        if keep(identity) {
+            if page.len() == query.limit {
+                has_more = true;
+                break;
+            }
+            page.push(identity.clone());
+        }
+    }
+    if backwards {
+        page.reverse();
+    }
+    Ok((page, has_more))
+}
