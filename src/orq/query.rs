@@ -92,6 +92,10 @@ fn parse_python_string_list(text: &str) -> Option<Vec<String>> {
                     'n' => item.push('\n'),
                     't' => item.push('\t'),
                     'r' => item.push('\r'),
+                    // repr() writes other unprintable characters as \xNN, \uNNNN or \UNNNNNNNN.
+                    'x' => item.push(hex_char(&mut chars, 2)?),
+                    'u' => item.push(hex_char(&mut chars, 4)?),
+                    'U' => item.push(hex_char(&mut chars, 8)?),
                     other => item.push(other),
                 },
                 c if c == quote => break,
@@ -108,6 +112,15 @@ fn parse_python_string_list(text: &str) -> Option<Vec<String>> {
             Some(_) => return None,
         }
     }
+}
+
+/// The character whose code point is the next `digits` hex digits.
+fn hex_char(chars: &mut impl Iterator<Item = char>, digits: usize) -> Option<char> {
+    let hex: String = chars.take(digits).collect();
+    if hex.len() != digits {
+        return None;
+    }
+    char::from_u32(u32::from_str_radix(&hex, 16).ok()?)
 }
 
 /// Tags from `filter_by` written as a JSON object (`{"tags":[...]}`) or as `tags=a,b`.

@@ -7,11 +7,12 @@
 # Environment:
 #   IDENTITY_MOCK_BIN  server binary to test; without it, `cargo build --release --bin identity-mock`
 #                      runs and target/release/identity-mock is used
-#   SDK_PYTHON         the Python that creates .sdk-env/python (default: python3)
+#   SDK_PYTHON         the Python that creates the venvs under .sdk-env/ (default: python3)
 #   SDK_VERBOSE=1      also print the output of scenarios that pass
 #
-# SDKs are installed under .sdk-env/ at the repository root (git-ignored) and reinstalled only
-# when the installed version differs from the pinned one.
+# SDKs are installed under .sdk-env/ at the repository root (git-ignored), one venv per SDK
+# version (python: letta-client; orq-python: orq-ai-sdk current; orq-v1-python: orq-ai-sdk v1),
+# and reinstalled only when the installed version differs from the pinned one.
 #
 # Output: one PASS/FAIL line per scenario (the reasons indented below a FAIL), then
 # "N passed, N failed". The exit status is non-zero if a scenario failed or the setup did.
@@ -22,7 +23,9 @@ ROOT="$(cd "$SDK_DIR/../.." && pwd)"
 # shellcheck source=versions.env
 source "$SDK_DIR/versions.env"
 
-PY_ENV="$ROOT/.sdk-env/python"
+PY_ENV="$ROOT/.sdk-env/python"                # letta-client
+ORQ_PY_ENV="$ROOT/.sdk-env/orq-python"        # orq-ai-sdk, current contract
+ORQ_V1_PY_ENV="$ROOT/.sdk-env/orq-v1-python"  # orq-ai-sdk, v1 contract
 START_TIMEOUT_S=10    # for the "listening on" line
 STOP_TIMEOUT_S=10     # between SIGTERM and exit
 SCENARIO_TIMEOUT_S=300
@@ -58,34 +61,46 @@ installed_version() {
   "$1" -c 'import sys, importlib.metadata as m; print(m.version(sys.argv[1]))' "$2" 2>/dev/null || true
 }
 
-# pip_pin DIST VERSION CONSTRAINTS: makes the venv hold exactly DIST==VERSION, with its
+# pip_pin ENV DIST VERSION CONSTRAINTS: makes the venv ENV hold exactly DIST==VERSION, with its
 # dependencies held to the versions in CONSTRAINTS, or stops the run.
 pip_pin() {
-  local dist=$1 version=$2 constraints=$3 have
-  have="$(installed_version "$PY_ENV/bin/python" "$dist")"
+  local env=$1 dist=$2 version=$3 constraints=$4 have
+  have="$(installed_version "$env/bin/python" "$dist")"
   [[ "$have" == "$version" ]] && return 0
-  echo "installing $dist==$version into .sdk-env/python (installed: ${have:-none})"
-  if ! "$PY_ENV/bin/python" -m pip install --disable-pip-version-check --no-input --quiet \
+  echo "installing $dist==$version into ${env#"$ROOT/"} (installed: ${have:-none})"
+  if ! "$env/bin/python" -m pip install --disable-pip-version-check --no-input --quiet \
       -c "$constraints" "$dist==$version" >"$WORK/pip.log" 2>&1; then
     tail -n 30 "$WORK/pip.log" | indent >&2
     die "pip install $dist==$version failed (see above); the $dist scenarios cannot run"
   fi
-  have="$(installed_version "$PY_ENV/bin/python" "$dist")"
+  have="$(installed_version "$env/bin/python" "$dist")"
   [[ "$have" == "$version" ]] || die "after pip install, $dist is '${have:-missing}', not $version"
 }
 
-setup_python() {
-  local python="${SDK_PYTHON:-python3}"
-  if ! "$PY_ENV/bin/python" -c '' 2>/dev/null; then
-    command -v "$python" >/dev/null || die "$python not found: it is needed to create .sdk-env/python"
-    echo "creating the Python venv .sdk-env/python"
-    rm -rf "$PY_ENV"
-    if ! "$python" -m venv "$PY_ENV" >"$WORK/venv.log" 2>&1; then
-      indent <"$WORK/venv.log" >&2
-      die "'$python -m venv $PY_ENV' failed"
-    fi
+# python_venv ENV: creates the venv ENV unless it already holds a working Python.
+python_venv() {
+  local env=$1 python="${SDK_PYTHON:-python3}"
+  "$env/bin/python" -c '' 2>/dev/null && return 0
+  command -v "$python" >/dev/null || die "$python not found: it is needed to create ${env#"$ROOT/"}"
+  echo "creating the Python venv ${env#"$ROOT/"}"
+  rm -rf "$env"
+  if ! "$python" -m venv "$env" >"$WORK/venv.log" 2>&1; then
+    indent <"$WORK/venv.log" >&2
+    die "'$python -m venv $env' failed"
   fi
-  pip_pin letta-client "$LETTA_CLIENT_PY" "$SDK_DIR/constraints-letta-python.txt"
+}
+
+# python_sdk ENV DIST VERSION CONSTRAINTS: a venv ENV that holds exactly DIST==VERSION.
+python_sdk() {
+  python_venv "$1"
+  pip_pin "$@"
+}
+
+setup_python() {
+  python_sdk "$PY_ENV" letta-client "$LETTA_CLIENT_PY" "$SDK_DIR/constraints-letta-python.txt"
+  # Two versions of one distribution cannot share a venv: each orq-ai-sdk has its own.
+  python_sdk "$ORQ_PY_ENV" orq-ai-sdk "$ORQ_AI_SDK_PY" "$SDK_DIR/constraints-orq-python.txt"
+  python_sdk "$ORQ_V1_PY_ENV" orq-ai-sdk "$ORQ_AI_SDK_V1_PY" "$SDK_DIR/constraints-orq-v1-python.txt"
 }
 
 setup_server() {
@@ -227,6 +242,13 @@ scenario "$LETTA_PY_LABEL: default" default \
   -- "$PY_ENV/bin/python" "$SDK_DIR/letta_python.py"
 scenario "$LETTA_PY_LABEL: fix-upstream-bugs" fix-upstream-bugs --fix-upstream-bugs \
   -- "$PY_ENV/bin/python" "$SDK_DIR/letta_python.py"
+
+# One scenario file for both orq-ai-sdk versions; IDENTITY_MOCK_MODE names the API revision.
+export ORQ_AI_SDK_PY ORQ_AI_SDK_V1_PY
+scenario "orq-ai-sdk $ORQ_AI_SDK_PY (python): current" current \
+  -- "$ORQ_PY_ENV/bin/python" "$SDK_DIR/orq_python.py"
+scenario "orq-ai-sdk $ORQ_AI_SDK_V1_PY (python): v1" v1 --orq-api v1 \
+  -- "$ORQ_V1_PY_ENV/bin/python" "$SDK_DIR/orq_python.py"
 
 echo "$PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]
