@@ -14,8 +14,29 @@ fn reply(status: StatusCode, body: &Value) -> ApiResponse {
     json(status, serde_json::to_vec(body).unwrap_or_default())
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> ApiResponse {
-    reply(status, &json!({ "error": message.into() }))
+/// A refused admin request: `{"error": …}`, with `problems` when there is a list of them.
+struct AdminError {
+    status: StatusCode,
+    message: String,
+    problems: Vec<String>,
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> AdminError {
+    AdminError { status, message: message.into(), problems: Vec::new() }
+}
+
+impl AdminError {
+    fn into_response(self) -> ApiResponse {
+        if self.problems.is_empty() {
+            reply(self.status, &json!({ "error": self.message }))
+        } else {
+            reply(self.status, &json!({ "error": self.message, "problems": self.problems }))
+        }
+    }
+}
+
+fn invalid_fixtures(problems: Vec<String>) -> AdminError {
+    AdminError { status: StatusCode::BAD_REQUEST, message: "invalid fixtures".into(), problems }
 }
 
 /// The last value of a query parameter.
@@ -23,7 +44,7 @@ fn param(request: &ApiRequest, name: &str) -> Option<String> {
     query_pairs(&request.query).into_iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-fn flag(request: &ApiRequest, name: &str) -> Result<bool, ApiResponse> {
+fn flag(request: &ApiRequest, name: &str) -> Result<bool, AdminError> {
     match param(request, name).as_deref() {
         None | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") | Some("") => Ok(true),
@@ -49,10 +70,10 @@ pub fn handle(app: &App, request: &ApiRequest, rest: &str) -> ApiResponse {
         (&Method::DELETE, path) if path.starts_with("/faults/") => remove_fault(app, &path["/faults/".len()..]),
         _ => Err(error(StatusCode::NOT_FOUND, format!("no admin route {} /__admin{rest}", request.method))),
     };
-    outcome.unwrap_or_else(|response| response)
+    outcome.unwrap_or_else(AdminError::into_response)
 }
 
-type Outcome = Result<ApiResponse, ApiResponse>;
+type Outcome = Result<ApiResponse, AdminError>;
 
 fn health(app: &App) -> ApiResponse {
     let (namespaces, letta, orq) = app.namespaces.counts();
@@ -82,12 +103,9 @@ fn reset(app: &App, request: &ApiRequest) -> Outcome {
 fn load_fixtures(app: &App, request: &ApiRequest) -> Outcome {
     let text =
         std::str::from_utf8(&request.body).map_err(|_| error(StatusCode::BAD_REQUEST, "the body is not UTF-8"))?;
-    let fixtures = parse_document("body", text, app.schemas, &app.ids)
-        .map_err(|e| reply(StatusCode::BAD_REQUEST, &json!({"error": "invalid fixtures", "problems": e.problems})))?;
+    let fixtures = parse_document("body", text, app.schemas, &app.ids).map_err(|e| invalid_fixtures(e.problems))?;
     let target = param(request, "namespace").filter(|n| !n.is_empty()).unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
-    app.namespaces.load(&fixtures, &target, app.clock.now_micros()).map_err(|problems| {
-        reply(StatusCode::BAD_REQUEST, &json!({"error": "invalid fixtures", "problems": problems}))
-    })?;
+    app.namespaces.load(&fixtures, &target, app.clock.now_micros()).map_err(invalid_fixtures)?;
     let set = &fixtures.common;
     Ok(reply(
         StatusCode::OK,
@@ -104,7 +122,7 @@ fn load_fixtures(app: &App, request: &ApiRequest) -> Outcome {
     ))
 }
 
-fn filter(request: &ApiRequest) -> Result<Filter, ApiResponse> {
+fn filter(request: &ApiRequest) -> Result<Filter, AdminError> {
     let status = match param(request, "status") {
         None => None,
         Some(text) => Some(
