@@ -1,26 +1,33 @@
-//! The application: which API a request is for, CORS, and the admin routes. It owns the store and
-//! the sources of ids and time; it knows nothing of sockets.
+//! The application: which API a request is for, CORS, faults, the journal and the admin routes.
+//! It owns the store and the sources of ids and time; it knows nothing of sockets.
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::fixtures::{FixtureError, FixtureSet};
+use crate::faults::Faults;
+use crate::fixtures::{FixtureError, Fixtures};
 use crate::http::{json, respond, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
+use crate::journal::{body_text, Journal, RecordedRequest};
 use crate::letta::{self, LettaApi, Sources};
-use crate::namespaces::{Namespaces, DEFAULT_NAMESPACE};
+use crate::namespaces::{namespace_of, Namespaces};
 use crate::orq::{self, OrqApi};
 use crate::schema::{SchemaError, Schemas};
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Method, StatusCode};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub struct App {
-    letta_api: LettaApi,
-    orq_api: OrqApi,
-    namespaces: Namespaces,
-    ids: IdSource,
-    clock: Clock,
-    started: Instant,
+    pub(crate) letta_api: LettaApi,
+    pub(crate) orq_api: OrqApi,
+    pub(crate) namespaces: Namespaces,
+    pub(crate) schemas: &'static Schemas,
+    pub(crate) ids: IdSource,
+    pub(crate) clock: Clock,
+    pub(crate) journal: Journal,
+    pub(crate) faults: Faults,
+    pub(crate) openapi: bytes::Bytes,
+    pub(crate) started: Instant,
+    cors: bool,
 }
 
 /// Why the application could not start.
@@ -49,31 +56,84 @@ impl App {
             None => IdSource::random(),
         };
         let clock = config.clock.clone();
-        let fixtures =
-            FixtureSet::load(&config.fixtures, schemas, &ids).map_err(StartError::Fixtures)?;
+        let fixtures = Fixtures::load(&config.fixtures, schemas, &ids).map_err(StartError::Fixtures)?;
         let started_micros = clock.now_micros();
         Ok(App {
             letta_api: LettaApi::new(schemas, started_micros, config.fix_upstream_bugs),
-            orq_api: OrqApi::new(
-                schemas,
-                config.orq_revision,
-                config.orq_tag_match,
-                config.api_keys.clone(),
-            ),
+            orq_api: OrqApi::new(schemas, config.orq_revision, config.orq_tag_match, config.api_keys.clone()),
             namespaces: Namespaces::new(fixtures, started_micros),
+            schemas,
             ids,
             clock,
+            journal: Journal::new(config.journal_size),
+            faults: Faults::default(),
+            openapi: crate::openapi::document(schemas).into(),
             started: Instant::now(),
+            cors: config.cors,
         })
     }
 
+    /// Answers a request: faults first, then the API, then the journal. `None` means the
+    /// connection is to be dropped without an answer.
+    pub async fn answer(&self, request: ApiRequest) -> Option<ApiResponse> {
+        let started = Instant::now();
+        let admin = request.path.starts_with("/__admin") || request.path == "/openapi.json";
+        let fault = if admin { None } else { self.faults.take(request.method.as_str(), &request.path) };
+        if let Some(fault) = &fault {
+            if fault.delay_ms > 0 {
+                tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+            }
+        }
+        let response = match fault {
+            Some(fault) if fault.drop_connection => None,
+            Some(crate::faults::FaultAction { respond: Some((status, body)), .. }) => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                Some(match body {
+                    serde_json::Value::String(text) => respond(status, "text/plain; charset=utf-8", text),
+                    body => json(status, serde_json::to_vec(&body).unwrap_or_default()),
+                })
+            }
+            _ => Some(self.handle(&request)),
+        };
+        let mut response = response;
+        if let Some(response) = response.as_mut() {
+            if !matches!(self.clock, Clock::Real) {
+                // With a frozen or stepping clock the date header follows it, so output repeats.
+                if let Ok(date) = HeaderValue::from_str(&Clock::http_date(self.clock.peek_micros())) {
+                    response.headers_mut().insert(hyper::header::DATE, date);
+                }
+            }
+        }
+        if !admin && self.journal.enabled() {
+            self.record(&request, response.as_ref(), started.elapsed());
+        }
+        response
+    }
+
+    fn record(&self, request: &ApiRequest, response: Option<&ApiResponse>, took: Duration) {
+        let (request_body, request_body_truncated) = body_text(&request.body);
+        let (response_body, response_body_truncated) = response.map_or((String::new(), false), |r| body_text(r.body()));
+        self.journal.record(RecordedRequest {
+            seq: 0,
+            namespace: namespace_of(request).to_string(),
+            method: request.method.to_string(),
+            path: request.path.clone(),
+            query: request.query.clone(),
+            request_body,
+            request_body_truncated,
+            // 0 marks a connection that a fault dropped.
+            status: response.map_or(0, |r| r.status().as_u16()),
+            response_body,
+            response_body_truncated,
+            duration_micros: u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+        });
+    }
+
+    /// Answers a request from the APIs, the admin routes or CORS, with no fault or journal.
     pub fn handle(&self, request: &ApiRequest) -> ApiResponse {
-        let origin = request.header("origin").map(str::to_string);
+        let origin = if self.cors { request.header("origin").map(str::to_string) } else { None };
         if let (&Method::OPTIONS, Some(origin)) = (&request.method, &origin) {
-            if request
-                .headers
-                .contains_key("access-control-request-method")
-            {
+            if request.headers.contains_key("access-control-request-method") {
                 return preflight(origin, request.header("access-control-request-headers"));
             }
         }
@@ -86,51 +146,26 @@ impl App {
 
     fn route(&self, request: &ApiRequest) -> ApiResponse {
         if let Some(rest) = letta::strip_prefix(&request.path) {
-            let sources = Sources {
-                ids: &self.ids,
-                clock: &self.clock,
-            };
-            let namespace = self.namespaces.get(DEFAULT_NAMESPACE);
-            return self
-                .letta_api
-                .handle(&namespace.letta, &sources, request, rest);
+            let sources = Sources { ids: &self.ids, clock: &self.clock };
+            let namespace = self.namespaces.get(namespace_of(request));
+            return self.letta_api.handle(&namespace.letta, &sources, request, rest);
         }
         if orq::owns(&request.path) {
-            return self
-                .orq_api
-                .handle(&self.namespaces, &self.ids, &self.clock, request);
+            return self.orq_api.handle(&self.namespaces, &self.ids, &self.clock, request);
         }
-        match (&request.method, request.path.as_str()) {
-            (&Method::GET, "/__admin/health") => self.health(),
-            _ => json(StatusCode::NOT_FOUND, r#"{"detail":"Not Found"}"#),
+        if request.path == "/openapi.json" && request.method == Method::GET {
+            return json(StatusCode::OK, self.openapi.clone());
         }
-    }
-
-    fn health(&self) -> ApiResponse {
-        let letta = &self.namespaces.get(DEFAULT_NAMESPACE).letta;
-        let body = serde_json::json!({
-            "status": "ok",
-            "version": env!("CARGO_PKG_VERSION"),
-            "uptime_ms": u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            "namespaces": self.namespaces.len(),
-            "letta": {
-                "identities": letta.identities.len(),
-                "agents": letta.agents.len(),
-                "blocks": letta.blocks.len(),
-            },
-        });
-        json(
-            StatusCode::OK,
-            serde_json::to_vec(&body).unwrap_or_default(),
-        )
+        if let Some(rest) = request.path.strip_prefix("/__admin") {
+            return crate::admin::handle(self, request, rest);
+        }
+        json(StatusCode::NOT_FOUND, r#"{"detail":"Not Found"}"#)
     }
 }
 
 fn set_header(response: &mut ApiResponse, name: &'static str, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
-        response
-            .headers_mut()
-            .insert(HeaderName::from_static(name), value);
+        response.headers_mut().insert(HeaderName::from_static(name), value);
     }
 }
 
@@ -139,11 +174,7 @@ fn set_header(response: &mut ApiResponse, name: &'static str, value: &str) {
 fn preflight(origin: &str, requested_headers: Option<&str>) -> ApiResponse {
     let mut response = respond(StatusCode::OK, "text/plain; charset=utf-8", "OK");
     set_header(&mut response, "vary", "Origin");
-    set_header(
-        &mut response,
-        "access-control-allow-methods",
-        "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
-    );
+    set_header(&mut response, "access-control-allow-methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
     set_header(&mut response, "access-control-max-age", "600");
     set_header(&mut response, "access-control-allow-credentials", "true");
     if let Some(headers) = requested_headers {

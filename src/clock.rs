@@ -29,11 +29,46 @@ impl Clock {
         }
     }
 
-    pub fn stepping(start_micros: i64, step_micros: i64) -> Clock {
-        Clock::Step {
-            next: Arc::new(AtomicI64::new(start_micros)),
-            step_micros,
+    /// Now, without moving a stepping clock on.
+    pub fn peek_micros(&self) -> i64 {
+        match self {
+            Clock::Step { next, .. } => next.load(Ordering::Relaxed),
+            other => other.now_micros(),
         }
+    }
+
+    /// Reads `fixed:RFC3339` or `step:RFC3339:MILLIS`, the forms `--clock` takes.
+    pub fn parse(text: &str) -> Result<Clock, String> {
+        let instant = |t: &str| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                .map(|at| (at.unix_timestamp_nanos() / 1000) as i64)
+                .map_err(|e| format!("{t:?} is not an RFC 3339 time: {e}"))
+        };
+        if let Some(at) = text.strip_prefix("fixed:") {
+            return Ok(Clock::Fixed(instant(at)?));
+        }
+        if let Some(rest) = text.strip_prefix("step:") {
+            let (at, step) = rest.rsplit_once(':').ok_or("step needs a step in milliseconds: step:RFC3339:MILLIS")?;
+            let step: i64 = step.parse().map_err(|_| format!("{step:?} is not a whole number of milliseconds"))?;
+            return Ok(Clock::stepping(instant(at)?, step * 1000));
+        }
+        if text == "real" {
+            return Ok(Clock::Real);
+        }
+        Err(format!("{text:?}: expected real, fixed:RFC3339 or step:RFC3339:MILLIS"))
+    }
+
+    /// The time as an HTTP `date` header: `Mon, 23 Nov 2026 11:38:18 GMT`.
+    pub fn http_date(micros: i64) -> String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let (year, month, day, hour, minute, second, _) = civil_utc(micros);
+        let weekday = DAYS[micros.div_euclid(86_400_000_000).rem_euclid(7) as usize];
+        format!("{weekday}, {day:02} {} {year} {hour:02}:{minute:02}:{second:02} GMT", MONTHS[(month - 1) as usize])
+    }
+
+    pub fn stepping(start_micros: i64, step_micros: i64) -> Clock {
+        Clock::Step { next: Arc::new(AtomicI64::new(start_micros)), step_micros }
     }
 }
 
@@ -54,15 +89,7 @@ pub fn civil_utc(micros: i64) -> (i64, u32, u32, u32, u32, u32, u32) {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month,
-        day,
-        in_day / 3600,
-        in_day % 3600 / 60,
-        in_day % 60,
-        micro,
-    )
+    (year, month, day, in_day / 3600, in_day % 3600 / 60, in_day % 60, micro)
 }
 
 #[cfg(test)]
@@ -73,15 +100,9 @@ mod tests {
     fn civil_fields_match_known_instants() {
         assert_eq!(civil_utc(0), (1970, 1, 1, 0, 0, 0, 0));
         // 2026-11-23T11:38:09.053018Z
-        assert_eq!(
-            civil_utc(1_795_433_889_053_018),
-            (2026, 11, 23, 11, 38, 9, 53_018)
-        );
+        assert_eq!(civil_utc(1_795_433_889_053_018), (2026, 11, 23, 11, 38, 9, 53_018));
         // 2024-02-29T23:59:59.999999Z
-        assert_eq!(
-            civil_utc(1_709_251_199_999_999),
-            (2024, 2, 29, 23, 59, 59, 999_999)
-        );
+        assert_eq!(civil_utc(1_709_251_199_999_999), (2024, 2, 29, 23, 59, 59, 999_999));
     }
 
     #[test]
@@ -89,6 +110,23 @@ mod tests {
         let clock = Clock::Fixed(42);
         assert_eq!(clock.now_micros(), 42);
         assert_eq!(clock.now_micros(), 42);
+    }
+
+    #[test]
+    fn clock_flags_parse() {
+        assert!(matches!(Clock::parse("fixed:2025-01-01T00:00:00Z"), Ok(Clock::Fixed(1_735_689_600_000_000))));
+        let step = Clock::parse("step:2025-01-01T00:00:00Z:250").unwrap();
+        assert_eq!(step.now_micros(), 1_735_689_600_000_000);
+        assert_eq!(step.peek_micros(), 1_735_689_600_250_000);
+        assert!(Clock::parse("fixed:yesterday").is_err());
+        assert!(Clock::parse("step:2025-01-01T00:00:00Z").is_err());
+        assert!(Clock::parse("sometimes").is_err());
+    }
+
+    #[test]
+    fn http_dates_name_the_weekday() {
+        assert_eq!(Clock::http_date(1_795_433_898_000_000), "Mon, 23 Nov 2026 11:38:18 GMT");
+        assert_eq!(Clock::http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub struct Config {
     pub orq_tag_match: TagMatch,
     /// When not empty, the only orq API keys accepted.
     pub api_keys: Vec<String>,
+    /// How many requests the journal keeps; 0 turns it off.
+    pub journal_size: usize,
+    /// Answer CORS preflights and add `access-control-allow-origin`.
+    pub cors: bool,
 }
 
 impl Default for Config {
@@ -41,6 +45,8 @@ impl Default for Config {
             orq_revision: Revision::Current,
             orq_tag_match: TagMatch::All,
             api_keys: Vec::new(),
+            journal_size: 1000,
+            cors: true,
         }
     }
 }

@@ -1,24 +1,26 @@
-//! Seed data: the bundled fixtures (embedded in the binary), a file, or a folder of files. Every
-//! document is validated against the schemas before anything of it is used; a bad one is refused
-//! whole, with every problem named by file, JSON pointer and rule.
+//! Seed data: the bundled fixtures (embedded in the binary), a file, a folder of files, or a
+//! document loaded at run time. Every document is validated against the schemas before anything
+//! of it is used; a bad one is refused whole, with every problem named by file, JSON pointer and
+//! rule.
+//!
+//! A document holds `letta` and `orq` sections, which every namespace starts with, and optionally
+//! `namespaces: {"<name>": {"letta": …, "orq": …}}`, which a named namespace starts with instead.
+//! `GET /__admin/state` writes the whole state in this format, so a dump loads back as it was.
 
 use crate::ids::IdSource;
 use crate::letta::model::{Entity, Identity, IdentityType, Property};
 use crate::namespaces::Namespace;
-use crate::orq::model::OrqIdentity;
+use crate::orq::model::{iso_millis, OrqIdentity};
 use crate::schema::Schemas;
-use serde_json::Value;
-use std::collections::HashSet;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The fixtures in `fixtures/`, compiled into the binary so it runs from any directory.
 const BUNDLED: &[(&str, &str)] = &[
-    (
-        "fixtures/letta.json",
-        include_str!("../fixtures/letta.json"),
-    ),
+    ("fixtures/letta.json", include_str!("../fixtures/letta.json")),
     ("fixtures/orq.json", include_str!("../fixtures/orq.json")),
 ];
 
@@ -52,49 +54,73 @@ impl fmt::Display for FixtureError {
 
 impl std::error::Error for FixtureError {}
 
-/// Validated seed data, ready to be applied to an empty store.
+/// A Letta identity to seed, with its creation time when the document gives one.
+#[derive(Clone, Debug)]
+pub struct LettaSeed {
+    pub identity: Identity,
+    pub created_micros: Option<i64>,
+}
+
+/// The data of one namespace, validated and ready to be stored.
 #[derive(Clone, Debug, Default)]
 pub struct FixtureSet {
-    pub letta_identities: Vec<Identity>,
+    pub letta_identities: Vec<LettaSeed>,
     pub letta_agents: Vec<Arc<Value>>,
     pub letta_blocks: Vec<Arc<Value>>,
-    /// The orq identities every workspace starts with.
+    /// `created_millis` 0 means "when the namespace is created".
     pub orq_identities: Vec<OrqIdentity>,
 }
 
-impl FixtureSet {
-    pub fn load(
-        source: &FixtureSource,
-        schemas: &Schemas,
-        ids: &IdSource,
-    ) -> Result<FixtureSet, FixtureError> {
+/// A whole fixtures document (or several, merged).
+#[derive(Clone, Debug, Default)]
+pub struct Fixtures {
+    /// What every namespace starts with.
+    pub common: FixtureSet,
+    /// What a named namespace starts with instead.
+    pub namespaces: BTreeMap<String, FixtureSet>,
+}
+
+impl Fixtures {
+    pub fn load(source: &FixtureSource, schemas: &Schemas, ids: &IdSource) -> Result<Fixtures, FixtureError> {
         let documents: Vec<(String, String)> = match source {
-            FixtureSource::Empty => return Ok(FixtureSet::default()),
-            FixtureSource::Bundled => BUNDLED
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect(),
+            FixtureSource::Empty => return Ok(Fixtures::default()),
+            FixtureSource::Bundled => BUNDLED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
             FixtureSource::Path(path) => read_documents(path)?,
-            FixtureSource::Document(text) => {
-                vec![("<fixtures document>".to_string(), text.clone())]
-            }
+            FixtureSource::Document(text) => vec![("<fixtures document>".to_string(), text.clone())],
         };
-        let mut set = FixtureSet::default();
+        let mut fixtures = Fixtures::default();
         let mut problems = Vec::new();
         for (name, text) in &documents {
             match parse_document(name, text, schemas, ids) {
-                Ok(part) => set.extend(part),
+                Ok(part) => fixtures.extend(part),
                 Err(error) => problems.extend(error.problems),
             }
         }
-        problems.extend(set.check_references());
+        problems.extend(fixtures.common.check_references(""));
+        for (name, set) in &fixtures.namespaces {
+            problems.extend(set.check_references(&format!("namespace {name:?}: ")));
+        }
         if problems.is_empty() {
-            Ok(set)
+            Ok(fixtures)
         } else {
             Err(FixtureError { problems })
         }
     }
 
+    fn extend(&mut self, other: Fixtures) {
+        self.common.extend(other.common);
+        for (name, set) in other.namespaces {
+            self.namespaces.entry(name).or_default().extend(set);
+        }
+    }
+
+    /// What the namespace called `name` starts with.
+    pub fn for_namespace(&self, name: &str) -> &FixtureSet {
+        self.namespaces.get(name).unwrap_or(&self.common)
+    }
+}
+
+impl FixtureSet {
     fn extend(&mut self, other: FixtureSet) {
         self.letta_identities.extend(other.letta_identities);
         self.letta_agents.extend(other.letta_agents);
@@ -102,63 +128,42 @@ impl FixtureSet {
         self.orq_identities.extend(other.orq_identities);
     }
 
-    /// Problems that only show once every document is read: duplicates and dangling links.
-    fn check_references(&self) -> Vec<String> {
+    /// Problems inside the set: duplicates and dangling links.
+    fn check_references(&self, prefix: &str) -> Vec<String> {
         let mut problems = Vec::new();
-        let agents = unique_ids("agent", &self.letta_agents, &mut problems);
-        let blocks = unique_ids("block", &self.letta_blocks, &mut problems);
+        let agents = unique_ids(prefix, "agent", &self.letta_agents, &mut problems);
+        let blocks = unique_ids(prefix, "block", &self.letta_blocks, &mut problems);
         let mut identity_ids = HashSet::new();
         let mut keys = HashSet::new();
-        for identity in &self.letta_identities {
+        for LettaSeed { identity, .. } in &self.letta_identities {
             if !identity_ids.insert(identity.id.as_str()) {
-                problems.push(format!(
-                    "letta identity {}: the id is used twice",
-                    identity.id
-                ));
+                problems.push(format!("{prefix}letta identity {}: the id is used twice", identity.id));
             }
-            let key = crate::letta::model::unique_key(
-                &identity.identifier_key,
-                identity.project_id.as_deref(),
-            );
+            let key = crate::letta::model::unique_key(&identity.identifier_key, identity.project_id.as_deref());
             if !keys.insert(key) {
                 problems.push(format!(
-                    "letta identity {}: identifier_key {:?} with project_id {:?} is used twice",
+                    "{prefix}letta identity {}: identifier_key {:?} with project_id {:?} is used twice",
                     identity.id, identity.identifier_key, identity.project_id
                 ));
             }
-            for agent_id in identity
-                .agent_ids
-                .iter()
-                .filter(|id| !agents.contains(id.as_str()))
-            {
-                problems.push(format!(
-                    "letta identity {}: agent {agent_id} is not in the fixtures",
-                    identity.id
-                ));
+            for agent_id in identity.agent_ids.iter().filter(|id| !agents.contains(id.as_str())) {
+                problems
+                    .push(format!("{prefix}letta identity {}: agent {agent_id} is not in the fixtures", identity.id));
             }
-            for block_id in identity
-                .block_ids
-                .iter()
-                .filter(|id| !blocks.contains(id.as_str()))
-            {
-                problems.push(format!(
-                    "letta identity {}: block {block_id} is not in the fixtures",
-                    identity.id
-                ));
+            for block_id in identity.block_ids.iter().filter(|id| !blocks.contains(id.as_str())) {
+                problems
+                    .push(format!("{prefix}letta identity {}: block {block_id} is not in the fixtures", identity.id));
             }
         }
         let mut orq_ids = HashSet::new();
         let mut external_ids = HashSet::new();
         for identity in &self.orq_identities {
             if !orq_ids.insert(identity.id.as_str()) {
-                problems.push(format!(
-                    "orq identity {}: the _id is used twice",
-                    identity.id
-                ));
+                problems.push(format!("{prefix}orq identity {}: the _id is used twice", identity.id));
             }
             if !external_ids.insert(identity.external_id.as_str()) {
                 problems.push(format!(
-                    "orq identity {}: external_id {:?} is used twice",
+                    "{prefix}orq identity {}: external_id {:?} is used twice",
                     identity.id, identity.external_id
                 ));
             }
@@ -166,82 +171,129 @@ impl FixtureSet {
         problems
     }
 
-    /// Stores the fixtures in an empty namespace; `created_micros` is their creation time, and
-    /// their order in the documents is their creation order.
-    pub fn apply(&self, namespace: &Namespace, created_micros: i64) {
+    /// Stores the set in `namespace`. Links may point at agents and blocks the namespace already
+    /// holds. Either everything lands or, when an id or unique key is taken, nothing does and the
+    /// problems are returned. `now_micros` is the creation time of records that give none.
+    pub fn apply(&self, namespace: &Namespace, now_micros: i64) -> Result<(), Vec<String>> {
+        let mut problems = Vec::new();
         let letta = &namespace.letta;
-        for identity in &self.letta_identities {
-            // check_references guarantees the ids and keys are free.
-            let _ = letta
-                .identities
-                .insert(identity.id.clone(), identity.clone(), created_micros);
+        for LettaSeed { identity, .. } in &self.letta_identities {
+            for agent_id in &identity.agent_ids {
+                let in_set =
+                    self.letta_agents.iter().any(|a| a.get("id").and_then(Value::as_str) == Some(agent_id.as_str()));
+                if !in_set && !letta.agents.contains(agent_id) {
+                    problems.push(format!("letta identity {}: agent {agent_id} does not exist", identity.id));
+                }
+            }
+            for block_id in &identity.block_ids {
+                let in_set =
+                    self.letta_blocks.iter().any(|b| b.get("id").and_then(Value::as_str) == Some(block_id.as_str()));
+                if !in_set && !letta.blocks.contains(block_id) {
+                    problems.push(format!("letta identity {}: block {block_id} does not exist", identity.id));
+                }
+            }
         }
-        for (collection, items) in [
-            (&letta.agents, &self.letta_agents),
-            (&letta.blocks, &self.letta_blocks),
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut undo = Undo::default();
+        for (kind, collection, items, ids) in [
+            ("agent", &letta.agents, &self.letta_agents, &mut undo.agents),
+            ("block", &letta.blocks, &self.letta_blocks, &mut undo.blocks),
         ] {
             for item in items {
-                let id = item
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
-                let created = item
-                    .get("created_at")
-                    .and_then(Value::as_str)
-                    .and_then(parse_rfc3339_micros)
-                    .unwrap_or(0);
-                let _ = collection.insert(id, Entity { json: item.clone() }, created);
+                let id = item.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+                let created =
+                    item.get("created_at").and_then(Value::as_str).and_then(parse_rfc3339_micros).unwrap_or(0);
+                match collection.insert(id.clone(), Entity { json: item.clone() }, created) {
+                    Ok(()) => ids.push(id),
+                    Err(_) => problems.push(format!("letta {kind} {id}: the id is taken")),
+                }
+            }
+        }
+        for LettaSeed { identity, created_micros } in &self.letta_identities {
+            match letta.identities.insert(identity.id.clone(), identity.clone(), created_micros.unwrap_or(now_micros)) {
+                Ok(()) => undo.letta_identities.push(identity.id.clone()),
+                Err(_) => problems.push(format!(
+                    "letta identity {}: the id, or identifier_key {:?} with project_id {:?}, is taken",
+                    identity.id, identity.identifier_key, identity.project_id
+                )),
             }
         }
         for identity in &self.orq_identities {
-            let created = if identity.created_millis == 0 {
-                created_micros / 1000
-            } else {
-                identity.created_millis
-            };
-            let stored = OrqIdentity {
-                created_millis: created,
-                updated_millis: created,
-                ..identity.clone()
-            };
-            let _ = namespace
-                .orq
-                .identities
-                .insert(stored.id.clone(), stored, created * 1000);
+            let created = if identity.created_millis == 0 { now_micros / 1000 } else { identity.created_millis };
+            let updated = if identity.updated_millis == 0 { created } else { identity.updated_millis };
+            let stored = OrqIdentity { created_millis: created, updated_millis: updated, ..identity.clone() };
+            match namespace.orq.identities.insert(stored.id.clone(), stored, created * 1000) {
+                Ok(()) => undo.orq_identities.push(identity.id.clone()),
+                Err(_) => problems.push(format!(
+                    "orq identity {}: the _id, or external_id {:?}, is taken",
+                    identity.id, identity.external_id
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            undo.run(namespace);
+            Err(problems)
         }
     }
 }
 
-fn unique_ids<'a>(
-    kind: &str,
-    items: &'a [Arc<Value>],
-    problems: &mut Vec<String>,
-) -> HashSet<&'a str> {
+/// What an interrupted [`FixtureSet::apply`] must take back.
+#[derive(Default)]
+struct Undo {
+    agents: Vec<String>,
+    blocks: Vec<String>,
+    letta_identities: Vec<String>,
+    orq_identities: Vec<String>,
+}
+
+impl Undo {
+    fn run(self, namespace: &Namespace) {
+        for id in self.letta_identities {
+            namespace.letta.identities.remove(&id);
+        }
+        for id in self.agents {
+            namespace.letta.agents.remove(&id);
+        }
+        for id in self.blocks {
+            namespace.letta.blocks.remove(&id);
+        }
+        for id in self.orq_identities {
+            namespace.orq.identities.remove(&id);
+        }
+    }
+}
+
+fn unique_ids<'a>(prefix: &str, kind: &str, items: &'a [Arc<Value>], problems: &mut Vec<String>) -> HashSet<&'a str> {
     let mut seen = HashSet::new();
     for item in items {
         let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
         if !seen.insert(id) {
-            problems.push(format!("letta {kind} {id}: the id is used twice"));
+            problems.push(format!("{prefix}letta {kind} {id}: the id is used twice"));
         }
     }
     seen
 }
 
 fn parse_rfc3339_micros(text: &str) -> Option<i64> {
-    let parsed =
-        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    let parsed = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
     i64::try_from(parsed.unix_timestamp_nanos() / 1000).ok()
 }
 
+/// RFC 3339 with microseconds, which [`parse_rfc3339_micros`] reads back exactly.
+fn rfc3339_micros(micros: i64) -> String {
+    let (year, month, day, hour, minute, second, micro) = crate::clock::civil_utc(micros);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{micro:06}Z")
+}
+
 fn read_documents(path: &Path) -> Result<Vec<(String, String)>, FixtureError> {
-    let fail = |problem: String| FixtureError {
-        problems: vec![problem],
-    };
+    let fail = |problem: String| FixtureError { problems: vec![problem] };
     let mut files = Vec::new();
     if path.is_dir() {
-        let entries =
-            std::fs::read_dir(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+        let entries = std::fs::read_dir(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
         for entry in entries {
             let entry = entry.map_err(|e| fail(format!("{}: {e}", path.display())))?;
             if entry.path().extension().is_some_and(|ext| ext == "json") {
@@ -250,10 +302,7 @@ fn read_documents(path: &Path) -> Result<Vec<(String, String)>, FixtureError> {
         }
         files.sort();
         if files.is_empty() {
-            return Err(fail(format!(
-                "{}: the folder holds no .json file",
-                path.display()
-            )));
+            return Err(fail(format!("{}: the folder holds no .json file", path.display())));
         }
     } else {
         files.push(path.to_path_buf());
@@ -269,100 +318,112 @@ fn read_documents(path: &Path) -> Result<Vec<(String, String)>, FixtureError> {
 }
 
 /// Parses and validates one fixtures document. `name` is how problems refer to it.
-pub fn parse_document(
-    name: &str,
-    text: &str,
-    schemas: &Schemas,
-    ids: &IdSource,
-) -> Result<FixtureSet, FixtureError> {
-    let document: Value = serde_json::from_str(text).map_err(|e| FixtureError {
-        problems: vec![format!("{name}: not valid JSON: {e}")],
-    })?;
-    let mut problems = Vec::new();
+pub fn parse_document(name: &str, text: &str, schemas: &Schemas, ids: &IdSource) -> Result<Fixtures, FixtureError> {
+    let document: Value = serde_json::from_str(text)
+        .map_err(|e| FixtureError { problems: vec![format!("{name}: not valid JSON: {e}")] })?;
     let Some(sections) = document.as_object() else {
-        return Err(FixtureError {
-            problems: vec![format!("{name}: the document must be a JSON object")],
-        });
+        return Err(FixtureError { problems: vec![format!("{name}: the document must be a JSON object")] });
     };
-    for key in sections
-        .keys()
-        .filter(|key| !matches!(key.as_str(), "letta" | "orq"))
-    {
-        problems.push(format!(
-            "{name}: /{key}: unknown section (known: letta, orq)"
-        ));
+    let mut problems = Vec::new();
+    for key in sections.keys().filter(|key| !matches!(key.as_str(), "letta" | "orq" | "namespaces")) {
+        problems.push(format!("{name}: /{key}: unknown section (known: letta, orq, namespaces)"));
     }
-    for (section, schema_name) in [("letta", "letta/Fixtures"), ("orq", "orq/Fixtures")] {
-        let Some(value) = sections.get(section) else {
-            continue;
-        };
-        for error in schemas.get(schema_name).validator.iter_errors(value) {
-            // The rule is named by the file and pointer of the keyword that failed, wherever $ref led.
-            let rule = error
-                .absolute_keyword_location()
-                .map(|uri| uri.as_str().replace(crate::schema::BASE_URI, "schemas/"))
-                .unwrap_or_else(|| {
-                    format!(
-                        "schemas/{schema_name}.json#{}",
-                        error.schema_path().as_str()
-                    )
-                });
-            problems.push(format!(
-                "{name}: /{section}{}: {error} (rule: {rule})",
-                error.instance_path().as_str()
-            ));
+    check_sections(name, "", sections, schemas, &mut problems);
+    let named = match sections.get("namespaces") {
+        None => Map::new(),
+        Some(Value::Object(named)) => named.clone(),
+        Some(_) => {
+            problems.push(format!("{name}: /namespaces: must be an object of namespace name to sections"));
+            Map::new()
+        }
+    };
+    for (namespace, value) in &named {
+        let pointer = format!("/namespaces/{}", namespace.replace('~', "~0").replace('/', "~1"));
+        match value.as_object() {
+            Some(inner) => {
+                for key in inner.keys().filter(|key| !matches!(key.as_str(), "letta" | "orq")) {
+                    problems.push(format!("{name}: {pointer}/{key}: unknown section (known: letta, orq)"));
+                }
+                check_sections(name, &pointer, inner, schemas, &mut problems);
+            }
+            None => problems.push(format!("{name}: {pointer}: must be an object with letta and orq sections")),
         }
     }
     if !problems.is_empty() {
         return Err(FixtureError { problems });
     }
-    let mut set = sections
-        .get("letta")
-        .map(|letta| letta_section(letta, ids))
-        .unwrap_or_default();
+    let mut fixtures = Fixtures { common: read_set(sections, ids), namespaces: BTreeMap::new() };
+    for (namespace, value) in &named {
+        if let Some(inner) = value.as_object() {
+            fixtures.namespaces.insert(namespace.clone(), read_set(inner, ids));
+        }
+    }
+    Ok(fixtures)
+}
+
+fn check_sections(
+    name: &str,
+    pointer: &str,
+    sections: &Map<String, Value>,
+    schemas: &Schemas,
+    problems: &mut Vec<String>,
+) {
+    for (section, schema_name) in [("letta", "letta/Fixtures"), ("orq", "orq/Fixtures")] {
+        let Some(value) = sections.get(section) else { continue };
+        for error in schemas.get(schema_name).validator.iter_errors(value) {
+            // The rule is named by the file and pointer of the keyword that failed, wherever $ref led.
+            let rule = error
+                .absolute_keyword_location()
+                .map(|uri| uri.as_str().replace(crate::schema::BASE_URI, "schemas/"))
+                .unwrap_or_else(|| format!("schemas/{schema_name}.json#{}", error.schema_path().as_str()));
+            problems
+                .push(format!("{name}: {pointer}/{section}{}: {error} (rule: {rule})", error.instance_path().as_str()));
+        }
+    }
+}
+
+fn read_set(sections: &Map<String, Value>, ids: &IdSource) -> FixtureSet {
+    let mut set = sections.get("letta").map(|letta| letta_section(letta, ids)).unwrap_or_default();
     if let Some(orq) = sections.get("orq") {
         set.orq_identities = orq_section(orq, ids);
     }
-    Ok(set)
+    set
 }
 
-/// Reads an `orq` section the schema already accepted. `created_millis` 0 means "when the server
-/// starts".
+fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(String::from)
+}
+
+fn strings(value: &Value, key: &str) -> Vec<String> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// Reads an `orq` section the schema already accepted.
 fn orq_section(orq: &Value, ids: &IdSource) -> Vec<OrqIdentity> {
-    let text = |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(String::from);
+    let millis = |item: &Value, key: &str| {
+        text(item, key).and_then(|t| parse_rfc3339_micros(&t)).map_or(0, |micros| micros / 1000)
+    };
     orq.get("identities")
         .and_then(Value::as_array)
         .map(|items| {
             items
                 .iter()
                 .map(|item| {
-                    let created = text(item, "created")
-                        .and_then(|t| parse_rfc3339_micros(&t))
-                        .map_or(0, |micros| micros / 1000);
+                    let created = millis(item, "created");
                     OrqIdentity {
-                        id: text(item, "_id")
-                            .unwrap_or_else(|| ids.ulid(u64::try_from(created).unwrap_or(0))),
+                        id: text(item, "_id").unwrap_or_else(|| ids.ulid(u64::try_from(created).unwrap_or(0))),
                         external_id: text(item, "external_id").unwrap_or_default(),
                         display_name: text(item, "display_name"),
                         email: text(item, "email"),
                         avatar_url: text(item, "avatar_url"),
-                        tags: item
-                            .get("tags")
-                            .and_then(Value::as_array)
-                            .map(|tags| {
-                                tags.iter()
-                                    .filter_map(Value::as_str)
-                                    .map(String::from)
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
-                        metadata: item
-                            .get("metadata")
-                            .and_then(Value::as_object)
-                            .cloned()
-                            .unwrap_or_default(),
+                        tags: strings(item, "tags"),
+                        metadata: item.get("metadata").and_then(Value::as_object).cloned().unwrap_or_default(),
                         created_millis: created,
-                        updated_millis: created,
+                        updated_millis: millis(item, "updated"),
                         metrics: item.get("metrics").and_then(Value::as_object).cloned(),
                         budget: item.get("budget").cloned().map(Arc::new),
                     }
@@ -374,44 +435,25 @@ fn orq_section(orq: &Value, ids: &IdSource) -> Vec<OrqIdentity> {
 
 /// Reads a `letta` section the schema already accepted.
 fn letta_section(letta: &Value, ids: &IdSource) -> FixtureSet {
-    let list = |key: &str| {
-        letta
-            .get(key)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let strings = |value: &Value, key: &str| -> Vec<String> {
-        value
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let text = |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(String::from);
+    let list = |key: &str| letta.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
     let identities = list("identities")
         .iter()
-        .map(|item| Identity {
-            id: text(item, "id").unwrap_or_else(|| format!("identity-{}", ids.uuid4())),
-            identifier_key: text(item, "identifier_key").unwrap_or_default(),
-            name: text(item, "name").unwrap_or_default(),
-            identity_type: item
-                .get("identity_type")
-                .and_then(Value::as_str)
-                .and_then(IdentityType::parse)
-                .unwrap_or(IdentityType::Other),
-            project_id: text(item, "project_id"),
-            properties: item
-                .get("properties")
-                .map(Property::list_from_json)
-                .unwrap_or_default(),
-            agent_ids: strings(item, "agent_ids"),
-            block_ids: strings(item, "block_ids"),
+        .map(|item| LettaSeed {
+            identity: Identity {
+                id: text(item, "id").unwrap_or_else(|| format!("identity-{}", ids.uuid4())),
+                identifier_key: text(item, "identifier_key").unwrap_or_default(),
+                name: text(item, "name").unwrap_or_default(),
+                identity_type: item
+                    .get("identity_type")
+                    .and_then(Value::as_str)
+                    .and_then(IdentityType::parse)
+                    .unwrap_or(IdentityType::Other),
+                project_id: text(item, "project_id"),
+                properties: item.get("properties").map(Property::list_from_json).unwrap_or_default(),
+                agent_ids: strings(item, "agent_ids"),
+                block_ids: strings(item, "block_ids"),
+            },
+            created_micros: text(item, "created_at").and_then(|t| parse_rfc3339_micros(&t)),
         })
         .collect();
     FixtureSet {
@@ -422,100 +464,164 @@ fn letta_section(letta: &Value, ids: &IdSource) -> FixtureSet {
     }
 }
 
+/// A namespace's whole state as `letta` and `orq` sections of a fixtures document.
+pub fn dump_namespace(namespace: &Namespace) -> Value {
+    let letta = &namespace.letta;
+    let identities: Vec<Value> = letta
+        .identities
+        .snapshot()
+        .into_iter()
+        .map(|(order, identity)| {
+            json!({
+                "id": identity.id,
+                "identifier_key": identity.identifier_key,
+                "name": identity.name,
+                "identity_type": identity.identity_type.as_str(),
+                "project_id": identity.project_id,
+                "properties": identity.properties,
+                "agent_ids": identity.agent_ids,
+                "block_ids": identity.block_ids,
+                "created_at": rfc3339_micros(order.created_at_micros),
+            })
+        })
+        .collect();
+    let entities = |collection: &crate::store::Collection<Entity>| -> Vec<Value> {
+        collection.snapshot().into_iter().map(|(_, entity)| entity.json.as_ref().clone()).collect()
+    };
+    let orq: Vec<Value> = namespace
+        .orq
+        .identities
+        .snapshot()
+        .into_iter()
+        .map(|(_, identity)| {
+            let mut out = Map::new();
+            out.insert("_id".into(), Value::from(identity.id));
+            out.insert("external_id".into(), Value::from(identity.external_id));
+            for (key, value) in [
+                ("display_name", identity.display_name),
+                ("email", identity.email),
+                ("avatar_url", identity.avatar_url),
+            ] {
+                if let Some(value) = value {
+                    out.insert(key.into(), Value::from(value));
+                }
+            }
+            out.insert("tags".into(), Value::from(identity.tags));
+            out.insert("metadata".into(), Value::Object(identity.metadata));
+            out.insert("created".into(), Value::from(iso_millis(identity.created_millis)));
+            out.insert("updated".into(), Value::from(iso_millis(identity.updated_millis)));
+            if let Some(metrics) = identity.metrics {
+                out.insert("metrics".into(), Value::Object(metrics));
+            }
+            if let Some(budget) = identity.budget {
+                out.insert("budget".into(), budget.as_ref().clone());
+            }
+            Value::Object(out)
+        })
+        .collect();
+    json!({
+        "letta": {"identities": identities, "agents": entities(&letta.agents), "blocks": entities(&letta.blocks)},
+        "orq": {"identities": orq},
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<FixtureSet, FixtureError> {
-        parse_document(
-            "test.json",
-            text,
-            Schemas::bundled().unwrap(),
-            &IdSource::seeded(1),
-        )
+    fn parse(text: &str) -> Result<Fixtures, FixtureError> {
+        parse_document("test.json", text, Schemas::bundled().unwrap(), &IdSource::seeded(1))
+    }
+
+    fn bundled() -> Fixtures {
+        Fixtures::load(&FixtureSource::Bundled, Schemas::bundled().unwrap(), &IdSource::random()).unwrap()
     }
 
     #[test]
     fn bundled_orq_fixtures_have_tags_metadata_metrics_and_a_budget() {
-        let set = FixtureSet::load(
-            &FixtureSource::Bundled,
-            Schemas::bundled().unwrap(),
-            &IdSource::random(),
-        )
-        .unwrap();
+        let set = bundled().common;
         assert!(set.orq_identities.len() >= 4);
-        assert!(set
-            .orq_identities
-            .iter()
-            .any(|i| !i.tags.is_empty() && !i.metadata.is_empty()));
+        assert!(set.orq_identities.iter().any(|i| !i.tags.is_empty() && !i.metadata.is_empty()));
         assert!(set.orq_identities.iter().any(|i| i.metrics.is_some()));
         assert!(set.orq_identities.iter().any(|i| i.budget.is_some()));
     }
 
     #[test]
     fn bundled_fixtures_are_valid_and_linked() {
-        let set = FixtureSet::load(
-            &FixtureSource::Bundled,
-            Schemas::bundled().unwrap(),
-            &IdSource::random(),
-        )
-        .unwrap();
+        let set = bundled().common;
         assert!(set.letta_identities.len() >= 5);
         assert_eq!(set.letta_agents.len(), 2);
         assert!(set
             .letta_identities
             .iter()
-            .any(|i| !i.agent_ids.is_empty() && !i.block_ids.is_empty()));
+            .any(|s| !s.identity.agent_ids.is_empty() && !s.identity.block_ids.is_empty()));
         for kind in ["org", "user", "other"] {
-            assert!(
-                set.letta_identities
-                    .iter()
-                    .any(|i| i.identity_type.as_str() == kind),
-                "{kind}"
-            );
+            assert!(set.letta_identities.iter().any(|s| s.identity.identity_type.as_str() == kind), "{kind}");
         }
     }
 
     #[test]
     fn a_bad_document_names_file_pointer_and_rule() {
-        let error = parse(r#"{"letta": {"identities": [{"identifier_key": "k", "name": "n", "identity_type": "robot"}]}}"#).unwrap_err();
+        let error =
+            parse(r#"{"letta": {"identities": [{"identifier_key": "k", "name": "n", "identity_type": "robot"}]}}"#)
+                .unwrap_err();
         assert_eq!(error.problems.len(), 1);
         let problem = &error.problems[0];
+        assert!(problem.starts_with("test.json: /letta/identities/0/identity_type: "), "{problem}");
+        assert!(problem.contains("rule: schemas/letta/IdentityType.json#/enum)"), "{problem}");
+        let nested = parse(r#"{"namespaces": {"a/b": {"orq": {"identities": [{"external_id": 5}]}}}}"#).unwrap_err();
         assert!(
-            problem.starts_with("test.json: /letta/identities/0/identity_type: "),
-            "{problem}"
-        );
-        assert!(
-            problem.contains("rule: schemas/letta/IdentityType.json#/enum)"),
-            "{problem}"
+            nested.problems[0].starts_with("test.json: /namespaces/a~1b/orq/identities/0/external_id: "),
+            "{nested:?}"
         );
     }
 
     #[test]
     fn unknown_sections_and_invalid_json_are_refused() {
-        assert!(parse(r#"{"lettta": {}}"#).unwrap_err().problems[0]
-            .contains("/lettta: unknown section"));
+        assert!(parse(r#"{"lettta": {}}"#).unwrap_err().problems[0].contains("/lettta: unknown section"));
+        assert!(parse(r#"{"orq": {"identities": [{"display_name": "no external id"}]}}"#).unwrap_err().problems[0]
+            .starts_with("test.json: /orq/identities/0: "));
+        assert!(parse(r#"{"namespaces": {"x": {"letta": {}, "extra": 1}}}"#).unwrap_err().problems[0]
+            .contains("/namespaces/x/extra"));
         assert!(parse("{").unwrap_err().problems[0].starts_with("test.json: not valid JSON"));
         assert!(parse("[]").is_err());
     }
 
     #[test]
     fn missing_ids_are_generated_and_links_are_checked() {
-        let set = parse(r#"{"letta": {"identities": [{"identifier_key": "k", "name": "n", "identity_type": "user"}]}}"#).unwrap();
-        assert_eq!(set.letta_identities[0].id.len(), 45);
+        let fixtures =
+            parse(r#"{"letta": {"identities": [{"identifier_key": "k", "name": "n", "identity_type": "user"}]}}"#)
+                .unwrap();
+        let seed = &fixtures.common.letta_identities[0];
+        assert_eq!(seed.identity.id.len(), 45);
         let dangling = FixtureSet {
-            letta_identities: vec![Identity {
-                agent_ids: vec!["agent-x".into()],
-                ..set.letta_identities[0].clone()
+            letta_identities: vec![LettaSeed {
+                identity: Identity { agent_ids: vec!["agent-x".into()], ..seed.identity.clone() },
+                created_micros: None,
             }],
             ..FixtureSet::default()
         };
         assert_eq!(
-            dangling.check_references(),
-            vec![format!(
-                "letta identity {}: agent agent-x is not in the fixtures",
-                set.letta_identities[0].id
-            )]
+            dangling.check_references(""),
+            vec![format!("letta identity {}: agent agent-x is not in the fixtures", seed.identity.id)]
         );
+    }
+
+    #[test]
+    fn named_namespaces_replace_the_common_sections() {
+        let fixtures = parse(
+            r#"{"orq": {"identities": [{"external_id": "common"}]},
+                "namespaces": {"team-a": {"orq": {"identities": [{"external_id": "a1"}, {"external_id": "a2"}]}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(fixtures.for_namespace("team-a").orq_identities.len(), 2);
+        assert_eq!(fixtures.for_namespace("other").orq_identities[0].external_id, "common");
+    }
+
+    #[test]
+    fn microsecond_timestamps_round_trip() {
+        for micros in [0, 1_795_433_889_053_018, 1_709_251_199_999_999] {
+            assert_eq!(parse_rfc3339_micros(&rfc3339_micros(micros)), Some(micros));
+        }
     }
 }

@@ -2,11 +2,11 @@
 //! and the one way to build a JSON response.
 
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{HeaderMap, Method, Response, StatusCode};
 
-pub type ApiResponse = Response<Full<Bytes>>;
+/// A response whose body is in memory; the server turns it into a hyper body at the socket.
+pub type ApiResponse = Response<Bytes>;
 
 /// A request with its body already read.
 pub struct ApiRequest {
@@ -26,16 +26,10 @@ impl ApiRequest {
 }
 
 /// A response with a body and a content type.
-pub fn respond(
-    status: StatusCode,
-    content_type: &'static str,
-    body: impl Into<Bytes>,
-) -> ApiResponse {
-    let mut response = Response::new(Full::new(body.into()));
+pub fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> ApiResponse {
+    let mut response = Response::new(body.into());
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 
@@ -53,9 +47,7 @@ pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(byte) => {
                         out.push(byte);

@@ -16,9 +16,7 @@ impl IdSource {
     }
 
     pub fn seeded(seed: u64) -> IdSource {
-        IdSource {
-            seeded: Some(Mutex::new(StdRng::seed_from_u64(seed))),
-        }
+        IdSource { seeded: Some(Mutex::new(StdRng::seed_from_u64(seed))) }
     }
 
     fn random_bytes<const N: usize>(&self) -> [u8; N] {
@@ -50,10 +48,7 @@ impl IdSource {
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 fn encode_crockford(value: u128) -> String {
-    (0..26)
-        .rev()
-        .map(|i| CROCKFORD[((value >> (5 * i)) & 31) as usize] as char)
-        .collect()
+    (0..26).rev().map(|i| CROCKFORD[((value >> (5 * i)) & 31) as usize] as char).collect()
 }
 
 /// Whether `text` is a ULID as [`IdSource::ulid`] writes them.

@@ -1,34 +1,76 @@
 //! identity-mock: a contract-testing server for the Letta and orq.ai Identities APIs.
 //!
-//! The binary is a thin shell over [`Server`]; tests in Rust can start one in-process:
+//! The binary is a thin shell over [`MockServer`], which Rust tests can also start in-process, one
+//! per test, on a free port:
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! use identity_mock::{Config, Server};
+//! use identity_mock::MockServer;
 //!
-//! let server = Server::start(Config { port: 0, ..Config::default() }).await.unwrap();
-//! let uri = server.uri(); // e.g. http://127.0.0.1:40123
-//! assert!(uri.starts_with("http://127.0.0.1:"));
-//! server.stop().await;
+//! let server = MockServer::start().await; // bundled fixtures, a free port
+//! let count = reqwest_like_get(&format!("{}/v1/identities/count", server.uri())).await;
+//! assert_eq!(count, "5");
+//! assert_eq!(server.requests().len(), 1);
+//! // Dropping the handle shuts the server down.
+//! # }
+//! # async fn reqwest_like_get(url: &str) -> String {
+//! #     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+//! #     let rest = url.strip_prefix("http://").unwrap();
+//! #     let (host, path) = rest.split_at(rest.find('/').unwrap());
+//! #     let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+//! #     stream.write_all(format!("GET {path} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n").as_bytes()).await.unwrap();
+//! #     let mut text = String::new();
+//! #     stream.read_to_string(&mut text).await.unwrap();
+//! #     text.split("\r\n\r\n").nth(1).unwrap().to_string()
+//! # }
+//! ```
+//!
+//! A builder sets fixtures, a seed, a clock and the orq revision:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use identity_mock::clock::Clock;
+//! use identity_mock::orq::Revision;
+//! use identity_mock::MockServer;
+//!
+//! let server = MockServer::builder()
+//!     .fixtures_json(r#"{"orq": {"identities": [{"external_id": "cust_1", "display_name": "Ada"}]}}"#)
+//!     .seed(7)
+//!     .clock(Clock::parse("fixed:2025-01-01T00:00:00Z").unwrap())
+//!     .orq_revision(Revision::V1)
+//!     .start()
+//!     .await;
+//! // Add data while the test runs, then go back to the fixtures without a restart.
+//! server
+//!     .load_fixtures(r#"{"orq": {"identities": [{"external_id": "cust_2"}]}}"#)
+//!     .unwrap();
+//! assert!(server.load_fixtures(r#"{"orq": {"identities": [{"display_name": "no external_id"}]}}"#).is_err());
+//! server.reset();
 //! # }
 //! ```
 
+pub mod admin;
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod faults;
 pub mod fixtures;
 pub mod http;
 pub mod ids;
+pub mod journal;
 pub mod letta;
 pub mod namespaces;
+pub mod openapi;
 pub mod orq;
 pub mod schema;
 pub mod server;
 pub mod store;
 
 pub use config::Config;
-pub use fixtures::FixtureSource;
+pub use fixtures::{FixtureError, FixtureSource};
+pub use journal::RecordedRequest;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,8 +78,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// A running server. Dropping it stops the server.
-pub struct Server {
+pub struct MockServer {
     addr: SocketAddr,
+    app: Arc<app::App>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -60,24 +103,75 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl Server {
+/// Sets up a [`MockServer`] for a test: it listens on a free port of 127.0.0.1.
+pub struct MockServerBuilder {
+    config: Config,
+}
+
+impl MockServerBuilder {
+    /// Where the starting data comes from (the bundled fixtures by default).
+    pub fn fixtures(mut self, source: FixtureSource) -> Self {
+        self.config.fixtures = source;
+        self
+    }
+
+    /// Starts from this fixtures document instead of the bundled one.
+    pub fn fixtures_json(self, document: &str) -> Self {
+        self.fixtures(FixtureSource::Document(document.to_string()))
+    }
+
+    /// Generated ids come from a generator seeded with `seed`.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = Some(seed);
+        self
+    }
+
+    pub fn clock(mut self, clock: clock::Clock) -> Self {
+        self.config.clock = clock;
+        self
+    }
+
+    pub fn orq_revision(mut self, revision: orq::Revision) -> Self {
+        self.config.orq_revision = revision;
+        self
+    }
+
+    /// Any other setting.
+    pub fn config(mut self, change: impl FnOnce(&mut Config)) -> Self {
+        change(&mut self.config);
+        self
+    }
+
+    /// Starts the server; panics with the reason when it cannot, as a test wants.
+    pub async fn start(self) -> MockServer {
+        match MockServer::start_with(self.config).await {
+            Ok(server) => server,
+            Err(error) => panic!("identity-mock did not start: {error}"),
+        }
+    }
+}
+
+impl MockServer {
+    /// A server with the bundled fixtures on a free port of 127.0.0.1.
+    pub async fn start() -> MockServer {
+        MockServer::builder().start().await
+    }
+
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder { config: Config { port: 0, ..Config::default() } }
+    }
+
     /// Loads the fixtures, binds the socket and serves in the background. When this returns, the
     /// socket accepts connections.
-    pub async fn start(config: Config) -> Result<Server, Error> {
+    pub async fn start_with(config: Config) -> Result<MockServer, Error> {
         let app = Arc::new(app::App::new(&config).map_err(Error::Start)?);
-        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port))
-            .await
-            .map_err(Error::Bind)?;
+        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await.map_err(Error::Bind)?;
         let addr = listener.local_addr().map_err(Error::Bind)?;
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(server::serve(listener, app, config.max_body_bytes, async {
+        let task = tokio::spawn(server::serve(listener, app.clone(), config.max_body_bytes, async {
             let _ = stopped.await;
         }));
-        Ok(Server {
-            addr,
-            stop: Some(stop),
-            task: Some(task),
-        })
+        Ok(MockServer { addr, app, stop: Some(stop), task: Some(task) })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -87,6 +181,26 @@ impl Server {
     /// The base URL, e.g. `http://127.0.0.1:8283`.
     pub fn uri(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Back to the fixtures the server started with, in every namespace.
+    pub fn reset(&self) {
+        self.app.namespaces.reset(None, false);
+    }
+
+    /// Adds a fixtures document to the default namespace (and its `namespaces` sections to
+    /// theirs), validated as at start; nothing of a bad document is applied.
+    pub fn load_fixtures(&self, document: &str) -> Result<(), FixtureError> {
+        let fixtures = fixtures::parse_document("fixtures", document, self.app.schemas, &self.app.ids)?;
+        self.app
+            .namespaces
+            .load(&fixtures, namespaces::DEFAULT_NAMESPACE, self.app.clock.now_micros())
+            .map_err(|problems| FixtureError { problems })
+    }
+
+    /// The requests in the journal, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.app.journal.query(&journal::Filter::default(), None)
     }
 
     /// Stops accepting, lets requests in flight finish, and returns when the server is down.
@@ -110,7 +224,7 @@ impl Server {
     }
 }
 
-impl Drop for Server {
+impl Drop for MockServer {
     fn drop(&mut self) {
         self.signal_stop();
     }

@@ -1,6 +1,7 @@
 use clap::Parser;
+use identity_mock::clock::Clock;
 use identity_mock::orq::{Revision, TagMatch};
-use identity_mock::{Config, FixtureSource, Server};
+use identity_mock::{Config, FixtureSource, MockServer};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +34,24 @@ struct Cli {
     /// Accept only this orq API key (repeat for more); by default every key is accepted.
     #[arg(long = "api-key", value_name = "KEY")]
     api_keys: Vec<String>,
+    /// Generate ids from a generator seeded with N, so the same requests give the same bytes.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// real, fixed:RFC3339 (frozen), or step:RFC3339:MILLIS (moves on by MILLIS per write).
+    #[arg(long, value_name = "CLOCK", default_value = "real", value_parser = Clock::parse)]
+    clock: Clock,
+    /// How many requests the journal keeps (GET /__admin/requests); 0 turns it off.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    journal_size: usize,
+    /// Answer CORS preflights and allow any origin.
+    #[arg(long, value_enum, default_value_t = Switch::On)]
+    cors: Switch,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Switch {
+    On,
+    Off,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -69,6 +88,10 @@ async fn main() -> ExitCode {
             TagMatchArg::Any => TagMatch::Any,
         },
         api_keys: cli.api_keys,
+        seed: cli.seed,
+        clock: cli.clock,
+        journal_size: cli.journal_size,
+        cors: cli.cors == Switch::On,
         ..Config::default()
     };
     // Signal handlers are in place before the start line, so a signal sent as soon as the line
@@ -80,7 +103,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let server = match Server::start(config).await {
+    let server = match MockServer::start_with(config).await {
         Ok(server) => server,
         Err(error) => {
             eprintln!("identity-mock: {error}");

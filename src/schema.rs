@@ -22,6 +22,7 @@ const FILES: &[(&str, &str)] = bundled![
     "letta/AgentState",
     "letta/BlockId",
     "letta/BlockResponse",
+    "letta/DetailError",
     "letta/FixtureIdentity",
     "letta/Fixtures",
     "letta/Identity",
@@ -36,6 +37,7 @@ const FILES: &[(&str, &str)] = bundled![
     "letta/ListAgentsQuery",
     "letta/ListBlocksQuery",
     "letta/ListIdentitiesQuery",
+    "letta/ValidationErrorBody",
     "orq/Budget",
     "orq/CreateIdentityRequest",
     "orq/CreateIdentityResponse",
@@ -81,26 +83,20 @@ impl Schemas {
     /// The bundled schemas, compiled on first use.
     pub fn bundled() -> Result<&'static Schemas, SchemaError> {
         static SCHEMAS: OnceLock<Result<Schemas, String>> = OnceLock::new();
-        SCHEMAS
-            .get_or_init(|| Schemas::compile().map_err(|e| e.0))
-            .as_ref()
-            .map_err(|e| SchemaError(e.clone()))
+        SCHEMAS.get_or_init(|| Schemas::compile().map_err(|e| e.0)).as_ref().map_err(|e| SchemaError(e.clone()))
     }
 
     fn compile() -> Result<Schemas, SchemaError> {
         let mut documents = Vec::new();
         for (name, text) in FILES {
-            let document: Value = serde_json::from_str(text)
-                .map_err(|e| SchemaError(format!("schemas/{name}.json: {e}")))?;
+            let document: Value =
+                serde_json::from_str(text).map_err(|e| SchemaError(format!("schemas/{name}.json: {e}")))?;
             documents.push((*name, document));
         }
         let mut registry = Registry::new();
         for (name, document) in &documents {
             registry = registry
-                .add(
-                    format!("{BASE_URI}{name}.json"),
-                    Resource::from_contents(document.clone()),
-                )
+                .add(format!("{BASE_URI}{name}.json"), Resource::from_contents(document.clone()))
                 .map_err(|e| SchemaError(format!("schemas/{name}.json: {e}")))?;
         }
         let registry = registry.prepare().map_err(|e| SchemaError(e.to_string()))?;
@@ -110,14 +106,7 @@ impl Schemas {
                 .with_registry(&registry)
                 .build(&document)
                 .map_err(|e| SchemaError(format!("schemas/{name}.json: {e}")))?;
-            by_name.insert(
-                name,
-                Schema {
-                    name,
-                    document,
-                    validator,
-                },
-            );
+            by_name.insert(name, Schema { name, document, validator });
         }
         Ok(Schemas { by_name })
     }
@@ -144,9 +133,7 @@ impl Schemas {
                 continue;
             }
             if let Some(arms) = schema.get("anyOf").and_then(Value::as_array) {
-                let mut non_null = arms
-                    .iter()
-                    .filter(|arm| arm.get("type") != Some(&Value::from("null")));
+                let mut non_null = arms.iter().filter(|arm| arm.get("type") != Some(&Value::from("null")));
                 if let (Some(only), None) = (non_null.next(), non_null.next()) {
                     if only != schema {
                         schema = only;
@@ -174,12 +161,8 @@ mod tests {
     fn bundled_schemas_compile_and_resolve_references() {
         let schemas = Schemas::bundled().unwrap();
         let create = schemas.get("letta/IdentityCreate");
-        assert!(create
-            .validator
-            .is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "user"})));
-        assert!(!create
-            .validator
-            .is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "robot"})));
+        assert!(create.validator.is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "user"})));
+        assert!(!create.validator.is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "robot"})));
         assert!(!create
             .validator
             .is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "user", "agent_ids": ["agent-1"]})));

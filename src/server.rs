@@ -3,14 +3,14 @@
 
 use crate::app::App;
 use crate::http::{json, percent_decode, ApiRequest, ApiResponse};
-use http_body_util::{BodyExt, Limited};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,12 +21,7 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves `app` on `listener` until `shutdown` completes, then stops accepting and lets the
 /// requests in flight finish.
-pub async fn serve(
-    listener: TcpListener,
-    app: Arc<App>,
-    max_body_bytes: usize,
-    shutdown: impl Future<Output = ()>,
-) {
+pub async fn serve(listener: TcpListener, app: Arc<App>, max_body_bytes: usize, shutdown: impl Future<Output = ()>) {
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -37,7 +32,13 @@ pub async fn serve(
                 let app = app.clone();
                 let service = service_fn(move |request| {
                     let app = app.clone();
-                    async move { Ok::<_, Infallible>(answer(&app, request, max_body_bytes).await) }
+                    async move {
+                        match answer(&app, request, max_body_bytes).await {
+                            Some(response) => Ok(response.map(Full::new)),
+                            // Returning an error makes hyper close the connection unanswered.
+                            None => Err(DroppedByFault),
+                        }
+                    }
                 });
                 let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
                 let connection = graceful.watch(connection);
@@ -52,22 +53,27 @@ pub async fn serve(
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
 }
 
-async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) -> ApiResponse {
+/// A fault asked for the connection to be dropped.
+#[derive(Debug)]
+struct DroppedByFault;
+
+impl std::fmt::Display for DroppedByFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DroppedByFault {}
+
+async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) -> Option<ApiResponse> {
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, max_body_bytes).collect().await {
+    let body: Bytes = match Limited::new(body, max_body_bytes).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            return json(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(r#"{{"detail":"Request body is larger than {max_body_bytes} bytes"}}"#),
-            );
+            let detail = format!(r#"{{"detail":"Request body is larger than {max_body_bytes} bytes"}}"#);
+            return Some(json(StatusCode::PAYLOAD_TOO_LARGE, detail));
         }
-        Err(_) => {
-            return json(
-                StatusCode::BAD_REQUEST,
-                r#"{"detail":"The request body could not be read"}"#,
-            )
-        }
+        Err(_) => return Some(json(StatusCode::BAD_REQUEST, r#"{"detail":"The request body could not be read"}"#)),
     };
     let request = ApiRequest {
         method: parts.method,
@@ -77,12 +83,8 @@ async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) ->
         body,
     };
     // A bug in a handler must cost one request, not the server.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.handle(&request))).unwrap_or_else(
-        |_| {
-            json(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                r#"{"detail":"An unknown error occurred"}"#,
-            )
-        },
-    )
+    match futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(app.answer(request))).await {
+        Ok(response) => response,
+        Err(_) => Some(json(StatusCode::INTERNAL_SERVER_ERROR, r#"{"detail":"An unknown error occurred"}"#)),
+    }
 }

@@ -71,11 +71,7 @@ pub struct Collection<R: Record> {
 
 impl<R: Record> Default for Collection<R> {
     fn default() -> Self {
-        Collection {
-            records: DashMap::new(),
-            indexes: RwLock::new(Indexes::default()),
-            sequence: AtomicU64::new(0),
-        }
+        Collection { records: DashMap::new(), indexes: RwLock::new(Indexes::default()), sequence: AtomicU64::new(0) }
     }
 }
 
@@ -89,12 +85,7 @@ impl<R: Record> Collection<R> {
     }
 
     /// Inserts a new record, or reports the id that already holds its unique key.
-    pub fn insert(
-        &self,
-        id: String,
-        record: R,
-        created_at_micros: i64,
-    ) -> Result<(), WriteError<()>> {
+    pub fn insert(&self, id: String, record: R, created_at_micros: i64) -> Result<(), WriteError<()>> {
         let mut indexes = self.indexes.write();
         let unique = record.unique_key();
         if let Some(key) = &unique {
@@ -105,10 +96,7 @@ impl<R: Record> Collection<R> {
         if self.records.contains_key(&id) {
             return Err(WriteError::Conflict(id));
         }
-        let order = OrderKey {
-            created_at_micros,
-            sequence: self.sequence.fetch_add(1, Ordering::Relaxed),
-        };
+        let order = OrderKey { created_at_micros, sequence: self.sequence.fetch_add(1, Ordering::Relaxed) };
         indexes.by_order.insert(order, id.clone());
         if let Some(key) = unique {
             indexes.by_unique.insert(key, id.clone());
@@ -137,11 +125,7 @@ impl<R: Record> Collection<R> {
 
     /// Applies `change` to a copy of the record and stores the copy if `change` accepts it and the
     /// unique key it ends with is free. Either the whole change lands or nothing does.
-    pub fn update<E>(
-        &self,
-        id: &str,
-        change: impl FnOnce(&mut R) -> Result<(), E>,
-    ) -> Result<R, WriteError<E>> {
+    pub fn update<E>(&self, id: &str, change: impl FnOnce(&mut R) -> Result<(), E>) -> Result<R, WriteError<E>> {
         let mut indexes = self.indexes.write();
         let mut entry = self.records.get_mut(id).ok_or(WriteError::NotFound)?;
         let mut updated = entry.record.clone();
@@ -196,11 +180,8 @@ impl<R: Record> Collection<R> {
             }
         }
         let range = indexes.by_order.range((lower, upper));
-        let ids: Box<dyn Iterator<Item = &String>> = if bounds.descending {
-            Box::new(range.rev().map(|(_, id)| id))
-        } else {
-            Box::new(range.map(|(_, id)| id))
-        };
+        let ids: Box<dyn Iterator<Item = &String>> =
+            if bounds.descending { Box::new(range.rev().map(|(_, id)| id)) } else { Box::new(range.map(|(_, id)| id)) };
         let limit = bounds.limit.unwrap_or(usize::MAX);
         let mut page = Vec::new();
         for id in ids {
@@ -244,22 +225,13 @@ mod tests {
     }
 
     fn item(key: &str, value: u32) -> Item {
-        Item {
-            key: key.to_string(),
-            value,
-        }
+        Item { key: key.to_string(), value }
     }
 
     fn filled(n: u32) -> Collection<Item> {
         let collection = Collection::default();
         for i in 0..n {
-            collection
-                .insert(
-                    format!("id{i}"),
-                    item(&format!("k{i}"), i),
-                    1000 + i64::from(i),
-                )
-                .unwrap();
+            collection.insert(format!("id{i}"), item(&format!("k{i}"), i), 1000 + i64::from(i)).unwrap();
         }
         collection
     }
@@ -268,20 +240,12 @@ mod tests {
         page.iter().map(|i| i.value).collect()
     }
 
-    const ALL: PageBounds = PageBounds {
-        lower: None,
-        upper: None,
-        descending: false,
-        limit: None,
-    };
+    const ALL: PageBounds = PageBounds { lower: None, upper: None, descending: false, limit: None };
 
     #[test]
     fn unique_key_conflict_names_the_holder_and_changes_nothing() {
         let collection = filled(2);
-        assert_eq!(
-            collection.insert("other".into(), item("k1", 9), 5),
-            Err(WriteError::Conflict("id1".into()))
-        );
+        assert_eq!(collection.insert("other".into(), item("k1", 9), 5), Err(WriteError::Conflict("id1".into())));
         assert_eq!(collection.len(), 2);
         assert!(collection.get("other").is_none());
     }
@@ -290,29 +254,13 @@ mod tests {
     fn pages_walk_from_the_cursor_in_both_directions() {
         let collection = filled(6);
         let third = collection.order_of("id2");
-        let after = PageBounds {
-            lower: third,
-            limit: Some(2),
-            ..ALL
-        };
+        let after = PageBounds { lower: third, limit: Some(2), ..ALL };
         assert_eq!(values(&collection.page(after, |_| true)), vec![3, 4]);
-        let newest_first = PageBounds {
-            upper: third,
-            descending: true,
-            ..ALL
-        };
+        let newest_first = PageBounds { upper: third, descending: true, ..ALL };
         assert_eq!(values(&collection.page(newest_first, |_| true)), vec![1, 0]);
-        let window = PageBounds {
-            lower: collection.order_of("id0"),
-            upper: collection.order_of("id4"),
-            ..ALL
-        };
+        let window = PageBounds { lower: collection.order_of("id0"), upper: collection.order_of("id4"), ..ALL };
         assert_eq!(values(&collection.page(window, |_| true)), vec![1, 2, 3]);
-        let empty = PageBounds {
-            lower: collection.order_of("id4"),
-            upper: collection.order_of("id0"),
-            ..ALL
-        };
+        let empty = PageBounds { lower: collection.order_of("id4"), upper: collection.order_of("id0"), ..ALL };
         assert!(collection.page(empty, |_| true).is_empty());
         let filtered = collection.page(ALL, |i| i.value % 2 == 0);
         assert_eq!(values(&filtered), vec![0, 2, 4]);
@@ -322,9 +270,7 @@ mod tests {
     fn equal_timestamps_keep_insertion_order() {
         let collection = Collection::default();
         for i in 0..5 {
-            collection
-                .insert(format!("id{i}"), item(&format!("k{i}"), i), 7)
-                .unwrap();
+            collection.insert(format!("id{i}"), item(&format!("k{i}"), i), 7).unwrap();
         }
         assert_eq!(values(&collection.page(ALL, |_| true)), vec![0, 1, 2, 3, 4]);
     }
@@ -347,10 +293,7 @@ mod tests {
             .unwrap();
         assert_eq!(collection.find_unique("fresh").as_deref(), Some("id0"));
         assert_eq!(collection.find_unique("k0"), None);
-        assert_eq!(
-            collection.update("nope", |_: &mut Item| Ok::<(), ()>(())),
-            Err(WriteError::NotFound)
-        );
+        assert_eq!(collection.update("nope", |_: &mut Item| Ok::<(), ()>(())), Err(WriteError::NotFound));
     }
 
     #[test]

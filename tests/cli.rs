@@ -10,35 +10,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_identity-mock");
 
 /// Starts the binary and returns it with the address from its `listening on` line.
 fn start(args: &[&str]) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let address = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("start line: {line:?}"))
-        .to_string();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let address =
+        line.trim().strip_prefix("listening on http://").unwrap_or_else(|| panic!("start line: {line:?}")).to_string();
     (child, address)
 }
 
 /// A raw HTTP/1.1 GET; returns the whole response text.
 fn http_get(address: &str, path: &str) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n").unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response
@@ -46,11 +30,7 @@ fn http_get(address: &str, path: &str) -> String {
 
 fn terminate(mut child: Child) -> std::process::ExitStatus {
     let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     child.wait().unwrap()
 }
 
@@ -95,24 +75,16 @@ fn empty_and_fixture_path_options() {
 #[test]
 fn a_bad_fixtures_file_stops_the_start_with_file_pointer_and_rule() {
     let file = std::env::temp_dir().join(format!("identity-mock-bad-{}.json", std::process::id()));
-    std::fs::write(&file, r#"{"letta": {"identities": [{"identifier_key": "k", "name": "n", "identity_type": "robot"}]}}"#).unwrap();
-    let output = Command::new(BIN)
-        .args(["--port", "0", "--fixtures", file.to_str().unwrap()])
-        .output()
-        .unwrap();
+    std::fs::write(
+        &file,
+        r#"{"letta": {"identities": [{"identifier_key": "k", "name": "n", "identity_type": "robot"}]}}"#,
+    )
+    .unwrap();
+    let output = Command::new(BIN).args(["--port", "0", "--fixtures", file.to_str().unwrap()]).output().unwrap();
     std::fs::remove_file(&file).unwrap();
     assert!(!output.status.success());
     assert!(output.stdout.is_empty(), "no listening line");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains(&format!(
-            "{}: /letta/identities/0/identity_type:",
-            file.display()
-        )),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("rule: schemas/letta/IdentityType.json#/enum)"),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&format!("{}: /letta/identities/0/identity_type:", file.display())), "{stderr}");
+    assert!(stderr.contains("rule: schemas/letta/IdentityType.json#/enum)"), "{stderr}");
 }

@@ -14,22 +14,14 @@ const SALES_AGENT: &str = "agent-7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a";
 const MISSING_BLOCK: &str = "block-123e4567-e89b-42d3-8456-426614174000";
 
 fn ids(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["id"].as_str().unwrap().to_string())
-        .collect()
+    value.as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_string()).collect()
 }
 
 fn empty() -> Config {
-    Config {
-        fixtures: FixtureSource::Empty,
-        ..Config::default()
-    }
+    Config { fixtures: FixtureSource::Empty, ..Config::default() }
 }
 
-async fn create(server: &identity_mock::Server, key: &str) -> String {
+async fn create(server: &identity_mock::MockServer, key: &str) -> String {
     let reply = send_json(
         server,
         "POST",
@@ -50,68 +42,28 @@ async fn bundled_fixtures_are_served_newest_first() {
     // Fixtures are created in document order, so the first one is the oldest.
     assert_eq!(listed.last().map(String::as_str), Some(ALICE));
     assert_eq!(get(&server, "/v1/identities/count").await.text(), "5");
-    let alice = get(&server, &format!("/v1/identities/{ALICE}"))
-        .await
-        .json();
-    assert_eq!(
-        alice["properties"][2],
-        json!({"key": "score", "value": 1.5, "type": "number"})
-    );
-    assert_eq!(
-        alice["agent_ids"],
-        json!([]),
-        "links never show on the wire"
-    );
+    let alice = get(&server, &format!("/v1/identities/{ALICE}")).await.json();
+    assert_eq!(alice["properties"][2], json!({"key": "score", "value": 1.5, "type": "number"}));
+    assert_eq!(alice["agent_ids"], json!([]), "links never show on the wire");
 }
 
 #[tokio::test]
 async fn agents_and_blocks_lists_have_their_own_cursor_limit_and_order() {
     let server = support::start(Config::default()).await;
-    let agents = get(&server, &format!("/v1/identities/{BOB}/agents"))
-        .await
-        .json();
-    assert_eq!(
-        ids(&agents),
-        vec![SALES_AGENT, SUPPORT_AGENT],
-        "newest first by created_at"
-    );
+    let agents = get(&server, &format!("/v1/identities/{BOB}/agents")).await.json();
+    assert_eq!(ids(&agents), vec![SALES_AGENT, SUPPORT_AGENT], "newest first by created_at");
     assert_eq!(agents[0]["name"], "sales-agent");
-    let asc = get(
-        &server,
-        &format!("/v1/identities/{BOB}/agents?order=asc&limit=1"),
-    )
-    .await
-    .json();
+    let asc = get(&server, &format!("/v1/identities/{BOB}/agents?order=asc&limit=1")).await.json();
     assert_eq!(ids(&asc), vec![SUPPORT_AGENT]);
-    let after = get(
-        &server,
-        &format!("/v1/identities/{BOB}/agents?order=asc&after={SUPPORT_AGENT}"),
-    )
-    .await
-    .json();
+    let after = get(&server, &format!("/v1/identities/{BOB}/agents?order=asc&after={SUPPORT_AGENT}")).await.json();
     assert_eq!(ids(&after), vec![SALES_AGENT]);
-    let zero = get(&server, &format!("/v1/identities/{BOB}/agents?limit=0"))
-        .await
-        .json();
-    assert_eq!(
-        zero,
-        json!([]),
-        "LIMIT 0 on sub-lists, unlike the identities list"
-    );
-    let blocks = get(&server, &format!("/v1/identities/{BOB}/blocks?order=asc"))
-        .await
-        .json();
+    let zero = get(&server, &format!("/v1/identities/{BOB}/agents?limit=0")).await.json();
+    assert_eq!(zero, json!([]), "LIMIT 0 on sub-lists, unlike the identities list");
+    let blocks = get(&server, &format!("/v1/identities/{BOB}/blocks?order=asc")).await.json();
     assert_eq!(blocks.as_array().unwrap().len(), 2);
-    let unknown = get(
-        &server,
-        &format!("/v1/identities/{BOB}/blocks?after={MISSING_BLOCK}"),
-    )
-    .await;
+    let unknown = get(&server, &format!("/v1/identities/{BOB}/blocks?after={MISSING_BLOCK}")).await;
     assert_eq!(unknown.status, 404);
-    assert_eq!(
-        unknown.text(),
-        format!(r#"{{"detail":"No Block found with id {MISSING_BLOCK}"}}"#)
-    );
+    assert_eq!(unknown.text(), format!(r#"{{"detail":"No Block found with id {MISSING_BLOCK}"}}"#));
     let negative = get(&server, &format!("/v1/identities/{BOB}/blocks?limit=-1")).await;
     assert_eq!(negative.status, 500);
 }
@@ -129,69 +81,21 @@ async fn links_follow_create_patch_and_upsert_semantics() {
     .json();
     let id = created["id"].as_str().unwrap();
     let agents_path = format!("/v1/identities/{id}/agents");
-    assert_eq!(
-        ids(&get(&server, &agents_path).await.json()),
-        vec![SUPPORT_AGENT]
-    );
+    assert_eq!(ids(&get(&server, &agents_path).await.json()), vec![SUPPORT_AGENT]);
     // PATCH only adds.
-    send_json(
-        &server,
-        "PATCH",
-        &format!("/v1/identities/{id}"),
-        &json!({"agent_ids": [SALES_AGENT]}),
-    )
-    .await;
-    assert_eq!(
-        ids(&get(&server, &agents_path).await.json()),
-        vec![SALES_AGENT, SUPPORT_AGENT]
-    );
-    send_json(
-        &server,
-        "PATCH",
-        &format!("/v1/identities/{id}"),
-        &json!({"agent_ids": []}),
-    )
-    .await;
-    assert_eq!(
-        get(&server, &agents_path)
-            .await
-            .json()
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    send_json(&server, "PATCH", &format!("/v1/identities/{id}"), &json!({"agent_ids": [SALES_AGENT]})).await;
+    assert_eq!(ids(&get(&server, &agents_path).await.json()), vec![SALES_AGENT, SUPPORT_AGENT]);
+    send_json(&server, "PATCH", &format!("/v1/identities/{id}"), &json!({"agent_ids": []})).await;
+    assert_eq!(get(&server, &agents_path).await.json().as_array().unwrap().len(), 2);
     // Upsert replaces the agents and ignores block_ids.
     let upsert = json!({"identifier_key": "linked", "name": "L2", "identity_type": "org", "agent_ids": [SALES_AGENT], "block_ids": [MISSING_BLOCK]});
     let upserted = send_json(&server, "PUT", "/v1/identities/", &upsert).await;
     assert_eq!(upserted.status, 200, "{}", upserted.text());
     assert_eq!(upserted.json()["name"], "L2");
-    assert_eq!(
-        ids(&get(&server, &agents_path).await.json()),
-        vec![SALES_AGENT]
-    );
+    assert_eq!(ids(&get(&server, &agents_path).await.json()), vec![SALES_AGENT]);
     // Deleting the identity leaves the agent in place for others.
-    assert_eq!(
-        send(
-            &server,
-            "DELETE",
-            &format!("/v1/identities/{id}"),
-            &[],
-            None
-        )
-        .await
-        .text(),
-        "null"
-    );
-    assert_eq!(
-        get(&server, &format!("/v1/identities/{BOB}/agents"))
-            .await
-            .json()
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(send(&server, "DELETE", &format!("/v1/identities/{id}"), &[], None).await.text(), "null");
+    assert_eq!(get(&server, &format!("/v1/identities/{BOB}/agents")).await.json().as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -216,30 +120,19 @@ async fn auto_pagination_by_after_reaches_an_empty_page() {
     assert_eq!(seen, created, "every identity once, newest first");
     // The same backwards with before, in ascending order.
     // An empty cursor is no cursor, as upstream's truthiness checks have it.
-    assert_eq!(
-        ids(&get(&server, "/v1/identities/?order=asc&before=")
-            .await
-            .json())
-        .len(),
-        7
-    );
-    let before_last = ids(&get(
-        &server,
-        &format!("/v1/identities/?order=asc&before={}", created[0]),
-    )
-    .await
-    .json());
+    assert_eq!(ids(&get(&server, "/v1/identities/?order=asc&before=").await.json()).len(), 7);
+    let before_last = ids(&get(&server, &format!("/v1/identities/?order=asc&before={}", created[0])).await.json());
     assert_eq!(before_last.len(), 6);
     assert_eq!(before_last.first(), created.last());
 }
 
 /// The two writes where upstream's behaviour and its documented intent part ways.
-async fn upsert_new_key(server: &identity_mock::Server) -> support::Reply {
+async fn upsert_new_key(server: &identity_mock::MockServer) -> support::Reply {
     let body = json!({"identifier_key": "new", "name": "N", "identity_type": "user"});
     send_json(server, "PUT", "/v1/identities/", &body).await
 }
 
-async fn create_with_missing_block(server: &identity_mock::Server) -> support::Reply {
+async fn create_with_missing_block(server: &identity_mock::MockServer) -> support::Reply {
     let body = json!({"identifier_key": "b", "name": "B", "identity_type": "user", "block_ids": [MISSING_BLOCK]});
     send_json(server, "POST", "/v1/identities/", &body).await
 }
@@ -258,34 +151,20 @@ async fn upstream_bugs_by_default() {
         (unknown_block.status.as_u16(), unknown_block.text().as_str()),
         (500, r#"{"detail":"An unknown error occurred"}"#)
     );
-    assert_eq!(
-        get(&server, "/v1/identities/?limit=-2").await.text(),
-        r#"{"detail":"A database error occurred."}"#
-    );
-    assert_eq!(
-        get(&server, "/v1/identities/count").await.text(),
-        "0",
-        "failed writes store nothing"
-    );
+    assert_eq!(get(&server, "/v1/identities/?limit=-2").await.text(), r#"{"detail":"A database error occurred."}"#);
+    assert_eq!(get(&server, "/v1/identities/count").await.text(), "0", "failed writes store nothing");
 }
 
 #[tokio::test]
 async fn fix_upstream_bugs_gives_the_documented_intent() {
-    let server = support::start(Config {
-        fix_upstream_bugs: true,
-        ..empty()
-    })
-    .await;
+    let server = support::start(Config { fix_upstream_bugs: true, ..empty() }).await;
     let upsert = upsert_new_key(&server).await;
     assert_eq!(upsert.status, 200);
     assert_eq!(upsert.json()["identifier_key"], "new");
     assert_eq!(get(&server, "/v1/identities/count").await.text(), "1");
     let unknown_block = create_with_missing_block(&server).await;
     assert_eq!(unknown_block.status, 404);
-    assert_eq!(
-        unknown_block.text(),
-        format!(r#"{{"detail":"No Block found with id {MISSING_BLOCK}"}}"#)
-    );
+    assert_eq!(unknown_block.text(), format!(r#"{{"detail":"No Block found with id {MISSING_BLOCK}"}}"#));
     let negative = get(&server, "/v1/identities/?limit=-1").await;
     assert_eq!(negative.status, 422);
     assert_eq!(
@@ -300,22 +179,10 @@ async fn hostile_bodies_get_the_real_errors_and_change_nothing() {
     let server = support::start(empty()).await;
     let json_ct = [("content-type", "application/json")];
     let cases: Vec<(Vec<u8>, u16, &str)> = vec![
-        (
-            b"\xff\xfe\xfa".to_vec(),
-            400,
-            r#"{"detail":"There was an error parsing the body"}"#,
-        ),
-        (
-            "[".repeat(100_000).into_bytes(),
-            400,
-            r#"{"detail":"There was an error parsing the body"}"#,
-        ),
+        (b"\xff\xfe\xfa".to_vec(), 400, r#"{"detail":"There was an error parsing the body"}"#),
+        ("[".repeat(100_000).into_bytes(), 400, r#"{"detail":"There was an error parsing the body"}"#),
         // Python accepts NaN; serde_json cannot hold it (a documented deviation).
-        (
-            br#"{"identifier_key": NaN}"#.to_vec(),
-            400,
-            r#"{"detail":"There was an error parsing the body"}"#,
-        ),
+        (br#"{"identifier_key": NaN}"#.to_vec(), 400, r#"{"detail":"There was an error parsing the body"}"#),
         // Python reads 1e999999 as inf; serde_json cannot hold it (a documented deviation).
         (
             br#"{"identifier_key":"a","name":"n","identity_type":"user","foo":1e999999}"#.to_vec(),
@@ -363,14 +230,7 @@ async fn hostile_bodies_get_the_real_errors_and_change_nothing() {
     .await;
     assert_eq!(nul.status, 200);
     assert_eq!(nul.json()["identifier_key"], "a\u{0}b");
-    let too_big = send(
-        &server,
-        "POST",
-        "/v1/identities/",
-        &json_ct,
-        Some(&vec![b' '; 2 * 1024 * 1024]),
-    )
-    .await;
+    let too_big = send(&server, "POST", "/v1/identities/", &json_ct, Some(&vec![b' '; 2 * 1024 * 1024])).await;
     assert_eq!(too_big.status, 413);
     assert_eq!(get(&server, "/v1/identities/count").await.text(), "2");
 }
@@ -406,22 +266,9 @@ async fn property_values_keep_their_json_types_through_a_round_trip() {
 #[tokio::test]
 async fn cors_headers_on_simple_requests_and_health() {
     let server = support::start(Config::default()).await;
-    let reply = send(
-        &server,
-        "GET",
-        "/v1/identities/count",
-        &[("origin", "http://localhost:5173")],
-        None,
-    )
-    .await;
-    assert_eq!(
-        reply.header("access-control-allow-origin"),
-        Some("http://localhost:5173")
-    );
-    assert_eq!(
-        reply.header("access-control-allow-credentials"),
-        Some("true")
-    );
+    let reply = send(&server, "GET", "/v1/identities/count", &[("origin", "http://localhost:5173")], None).await;
+    assert_eq!(reply.header("access-control-allow-origin"), Some("http://localhost:5173"));
+    assert_eq!(reply.header("access-control-allow-credentials"), Some("true"));
     let health = get(&server, "/__admin/health").await.json();
     assert_eq!(health["status"], "ok");
     assert_eq!(health["letta"]["identities"], 5);

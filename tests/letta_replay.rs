@@ -20,18 +20,9 @@ const RECORDINGS: &str = include_str!("data/letta/identities.real-responses.txt"
 
 /// Exchanges that are not replayed, and why.
 const NOT_REPLAYED: &[(&str, &str)] = &[
-    (
-        "block_create",
-        "POST /v1/blocks/ is outside the identities API; the block is loaded from fixtures",
-    ),
-    (
-        "agent_create",
-        "POST /v1/agents/ is outside the identities API; the agent is loaded from fixtures",
-    ),
-    (
-        "block_still_exists",
-        "GET /v1/blocks/{id} is outside the identities API",
-    ),
+    ("block_create", "POST /v1/blocks/ is outside the identities API; the block is loaded from fixtures"),
+    ("agent_create", "POST /v1/agents/ is outside the identities API; the agent is loaded from fixtures"),
+    ("block_still_exists", "GET /v1/blocks/{id} is outside the identities API"),
 ];
 
 /// Request headers the recordings do not show but the exchange was made with.
@@ -40,14 +31,10 @@ fn request_headers(name: &str, has_body: bool) -> Vec<(&'static str, &'static st
         "hdr_bad_user" => vec![("user_id", "bob")],
         "hdr_unknown_user" => vec![("user_id", "user-123e4567-e89b-42d3-8456-426614174000")],
         "list_project_hdr" => vec![("x-project-id", "proj-1")],
-        "options_cors" => vec![
-            ("origin", "http://localhost:3000"),
-            ("access-control-request-method", "GET"),
-        ],
-        "create_form_ct" => vec![
-            ("content-type", "application/json"),
-            ("content-type", "application/x-www-form-urlencoded"),
-        ],
+        "options_cors" => vec![("origin", "http://localhost:3000"), ("access-control-request-method", "GET")],
+        "create_form_ct" => {
+            vec![("content-type", "application/json"), ("content-type", "application/x-www-form-urlencoded")]
+        }
         "create_no_ct" => vec![],
         _ if has_body => vec![("content-type", "application/json")],
         _ => vec![],
@@ -86,11 +73,7 @@ fn parse_recordings() -> Vec<Exchange> {
             headers.push((k.to_string(), v.to_string()));
         }
         let response = lines.next().unwrap_or_default().to_string();
-        let response = if response.starts_with("######## ") {
-            String::new()
-        } else {
-            response
-        };
+        let response = if response.starts_with("######## ") { String::new() } else { response };
         exchanges.push(Exchange {
             name: name.to_string(),
             method: method.to_string(),
@@ -105,34 +88,25 @@ fn parse_recordings() -> Vec<Exchange> {
 }
 
 fn recorded_body(exchanges: &[Exchange], name: &str) -> Value {
-    let exchange = exchanges
-        .iter()
-        .find(|e| e.name == name && e.status == 200)
-        .unwrap();
+    let exchange = exchanges.iter().find(|e| e.name == name && e.status == 200).unwrap();
     serde_json::from_str(&exchange.response).unwrap()
 }
 
 /// Replaces every key of `map` found in `text` by its value.
 fn substitute(text: &str, map: &HashMap<String, String>) -> String {
-    let ids = Regex::new(
-        r"identity-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-    )
-    .unwrap();
-    ids.replace_all(text, |c: &regex::Captures| {
-        map.get(&c[0]).cloned().unwrap_or_else(|| c[0].to_string())
-    })
-    .into_owned()
+    let ids =
+        Regex::new(r"identity-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").unwrap();
+    ids.replace_all(text, |c: &regex::Captures| map.get(&c[0]).cloned().unwrap_or_else(|| c[0].to_string()))
+        .into_owned()
 }
 
 /// What legitimately differs run to run inside a 409: the id of the row that was not inserted
 /// and the time of the failed UPDATE.
 fn normalize_conflict(text: &str) -> String {
     let fresh_id = Regex::new(r"\[parameters: \('identity-[0-9a-f-]{36}'").unwrap();
-    let when =
-        Regex::new(r"datetime\.datetime\([0-9, ]+, tzinfo=datetime\.timezone\.utc\)").unwrap();
+    let when = Regex::new(r"datetime\.datetime\([0-9, ]+, tzinfo=datetime\.timezone\.utc\)").unwrap();
     let text = fresh_id.replace_all(text, "[parameters: ('identity-<fresh>'");
-    when.replace_all(&text, "datetime.datetime(<now>)")
-        .into_owned()
+    when.replace_all(&text, "datetime.datetime(<now>)").into_owned()
 }
 
 const COMPARED_HEADERS: &[&str] = &[
@@ -175,55 +149,28 @@ async fn every_recorded_exchange_replays_identically() {
         let path = substitute(&exchange.path, &to_mock);
         let body = exchange.body.as_ref().map(|b| substitute(b, &to_mock));
         let headers = request_headers(&exchange.name, body.is_some());
-        let reply: Reply = send(
-            &server,
-            &exchange.method,
-            &path,
-            &headers,
-            body.as_deref().map(str::as_bytes),
-        )
-        .await;
+        let reply: Reply = send(&server, &exchange.method, &path, &headers, body.as_deref().map(str::as_bytes)).await;
         // Learn the ids this step handed out.
         if reply.status == 200 && exchange.status == 200 {
-            if let (Ok(Value::Object(real)), Ok(Value::Object(mock))) = (
-                serde_json::from_str::<Value>(&exchange.response),
-                serde_json::from_slice::<Value>(&reply.body),
-            ) {
-                if let (Some(Value::String(real_id)), Some(Value::String(mock_id))) =
-                    (real.get("id"), mock.get("id"))
-                {
-                    to_mock
-                        .entry(real_id.clone())
-                        .or_insert_with(|| mock_id.clone());
-                    to_real
-                        .entry(mock_id.clone())
-                        .or_insert_with(|| real_id.clone());
+            if let (Ok(Value::Object(real)), Ok(Value::Object(mock))) =
+                (serde_json::from_str::<Value>(&exchange.response), serde_json::from_slice::<Value>(&reply.body))
+            {
+                if let (Some(Value::String(real_id)), Some(Value::String(mock_id))) = (real.get("id"), mock.get("id")) {
+                    to_mock.entry(real_id.clone()).or_insert_with(|| mock_id.clone());
+                    to_real.entry(mock_id.clone()).or_insert_with(|| real_id.clone());
                 }
             }
         }
         let name = &exchange.name;
-        assert_eq!(
-            reply.status.as_u16(),
-            exchange.status,
-            "{name}: status; body {}",
-            reply.text()
-        );
+        assert_eq!(reply.status.as_u16(), exchange.status, "{name}: status; body {}", reply.text());
         let mut expected = exchange.response.clone();
         let mut actual = substitute(&reply.text(), &to_real);
         if exchange.status == 409 {
             expected = normalize_conflict(&expected);
             actual = normalize_conflict(&actual);
         } else {
-            let recorded_length = exchange
-                .headers
-                .iter()
-                .find(|(k, _)| k == "content-length")
-                .map(|(_, v)| v.as_str());
-            assert_eq!(
-                reply.header("content-length"),
-                recorded_length,
-                "{name}: content-length"
-            );
+            let recorded_length = exchange.headers.iter().find(|(k, _)| k == "content-length").map(|(_, v)| v.as_str());
+            assert_eq!(reply.header("content-length"), recorded_length, "{name}: content-length");
         }
         assert_eq!(actual, expected, "{name}: body");
         for header in COMPARED_HEADERS {
@@ -240,16 +187,10 @@ async fn every_recorded_exchange_replays_identically() {
             Some(reply.body.len().to_string().as_str()),
             "{name}: content-length is the body's"
         );
-        transcript.push_str(&format!(
-            "### {name}: {} {}\n{}\n{actual}\n\n",
-            exchange.method, exchange.path, exchange.status
-        ));
+        transcript
+            .push_str(&format!("### {name}: {} {}\n{}\n{actual}\n\n", exchange.method, exchange.path, exchange.status));
         replayed += 1;
     }
-    assert_eq!(
-        replayed,
-        exchanges.len() - 4,
-        "every exchange but the four outside the identities API"
-    );
+    assert_eq!(replayed, exchanges.len() - 4, "every exchange but the four outside the identities API");
     insta::assert_snapshot!("letta_replay_transcript", transcript);
 }

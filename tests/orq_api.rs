@@ -7,7 +7,7 @@ mod support;
 use identity_mock::clock::Clock;
 use identity_mock::orq::{Revision, TagMatch};
 use identity_mock::schema::Schemas;
-use identity_mock::{Config, FixtureSource, Server};
+use identity_mock::{Config, FixtureSource, MockServer as Server};
 use serde_json::{json, Value};
 use support::{send, Reply};
 
@@ -53,10 +53,7 @@ fn assert_matches_schema(revision: Revision, op: Op, reply: &Reply) {
         .iter_errors(&body)
         .map(|e| format!("{}: {e}", e.instance_path().as_str()))
         .collect();
-    assert!(
-        errors.is_empty(),
-        "response does not match {schema}: {errors:?}\n{body}"
-    );
+    assert!(errors.is_empty(), "response does not match {schema}: {errors:?}\n{body}");
 }
 
 fn config(revision: Revision) -> Config {
@@ -69,23 +66,11 @@ fn config(revision: Revision) -> Config {
     }
 }
 
-async fn call(
-    server: &Server,
-    revision: Revision,
-    op: Op,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> Reply {
+async fn call(server: &Server, revision: Revision, op: Op, method: &str, path: &str, body: Option<Value>) -> Reply {
     let bytes = body.map(|b| serde_json::to_vec(&b).unwrap());
-    let reply = send(
-        server,
-        method,
-        path,
-        &[("authorization", KEY), ("content-type", "application/json")],
-        bytes.as_deref(),
-    )
-    .await;
+    let reply =
+        send(server, method, path, &[("authorization", KEY), ("content-type", "application/json")], bytes.as_deref())
+            .await;
     assert_matches_schema(revision, op, &reply);
     reply
 }
@@ -95,61 +80,25 @@ async fn transcript(revision: Revision) -> String {
     let server = support::start(config(revision)).await;
     let mut out = String::new();
     let mut log = |label: &str, reply: &Reply| {
-        let body = if reply.body.is_empty() {
-            String::new()
-        } else {
-            serde_json::to_string_pretty(&reply.json()).unwrap()
-        };
-        let location = reply
-            .header("location")
-            .map(|l| format!("location: {l}\n"))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "### {label}\n{}\n{location}{body}\n\n",
-            reply.status
-        ));
+        let body =
+            if reply.body.is_empty() { String::new() } else { serde_json::to_string_pretty(&reply.json()).unwrap() };
+        let location = reply.header("location").map(|l| format!("location: {l}\n")).unwrap_or_default();
+        out.push_str(&format!("### {label}\n{}\n{location}{body}\n\n", reply.status));
     };
     let create = json!({"external_id": "cust_1", "display_name": "Ada", "email": "ada@example.com", "avatar_url": "https://x.test/a.png", "tags": ["t1", "enterprise"], "metadata": {"plan": "pro", "n": 1}});
-    let created = call(
-        &server,
-        revision,
-        Op::Create,
-        "POST",
-        "/v2/identities",
-        Some(create.clone()),
-    )
-    .await;
+    let created = call(&server, revision, Op::Create, "POST", "/v2/identities", Some(create.clone())).await;
     log("create", &created);
     let id = match revision {
-        Revision::Current => created.json()["identity"]["_id"]
-            .as_str()
-            .unwrap()
-            .to_string(),
+        Revision::Current => created.json()["identity"]["_id"].as_str().unwrap().to_string(),
         Revision::V1 => created.json()["_id"].as_str().unwrap().to_string(),
     };
     log(
         "create duplicate external_id",
-        &call(
-            &server,
-            revision,
-            Op::Create,
-            "POST",
-            "/v2/identities",
-            Some(create),
-        )
-        .await,
+        &call(&server, revision, Op::Create, "POST", "/v2/identities", Some(create)).await,
     );
     log(
         "create without external_id",
-        &call(
-            &server,
-            revision,
-            Op::Create,
-            "POST",
-            "/v2/identities",
-            Some(json!({"display_name": "x"})),
-        )
-        .await,
+        &call(&server, revision, Op::Create, "POST", "/v2/identities", Some(json!({"display_name": "x"}))).await,
     );
     log(
         "create with wrong types",
@@ -163,40 +112,14 @@ async fn transcript(revision: Revision) -> String {
         )
         .await,
     );
-    let bad_json = send(
-        &server,
-        "POST",
-        "/v2/identities",
-        &[("authorization", KEY)],
-        Some(b"{bad"),
-    )
-    .await;
+    let bad_json = send(&server, "POST", "/v2/identities", &[("authorization", KEY)], Some(b"{bad")).await;
     assert_matches_schema(revision, Op::Create, &bad_json);
     log("create with invalid JSON", &bad_json);
     log(
         "retrieve by _id with metrics",
-        &call(
-            &server,
-            revision,
-            Op::Retrieve,
-            "GET",
-            &format!("/v2/identities/{id}?include_metrics=true"),
-            None,
-        )
-        .await,
+        &call(&server, revision, Op::Retrieve, "GET", &format!("/v2/identities/{id}?include_metrics=true"), None).await,
     );
-    log(
-        "retrieve by external_id",
-        &call(
-            &server,
-            revision,
-            Op::Retrieve,
-            "GET",
-            "/v2/identities/cust_1",
-            None,
-        )
-        .await,
-    );
+    log("retrieve by external_id", &call(&server, revision, Op::Retrieve, "GET", "/v2/identities/cust_1", None).await);
     log(
         "retrieve fixture with budget",
         &call(
@@ -212,15 +135,8 @@ async fn transcript(revision: Revision) -> String {
     log("update", &call(&server, revision, Op::Update, "PATCH", "/v2/identities/cust_1", Some(json!({"display_name": "Ada L.", "email": "", "tags": [], "metadata": {"plan": "team"}, "external_id": "ignored"}))).await);
     log(
         "update missing",
-        &call(
-            &server,
-            revision,
-            Op::Update,
-            "PATCH",
-            "/v2/identities/nobody",
-            Some(json!({"display_name": "x"})),
-        )
-        .await,
+        &call(&server, revision, Op::Update, "PATCH", "/v2/identities/nobody", Some(json!({"display_name": "x"})))
+            .await,
     );
     log(
         "list search + tag + metrics",
@@ -234,18 +150,7 @@ async fn transcript(revision: Revision) -> String {
         )
         .await,
     );
-    log(
-        "list first page of 2",
-        &call(
-            &server,
-            revision,
-            Op::List,
-            "GET",
-            "/v2/identities?limit=2",
-            None,
-        )
-        .await,
-    );
+    log("list first page of 2", &call(&server, revision, Op::List, "GET", "/v2/identities?limit=2", None).await);
     log(
         "list after the fixture Grace",
         &call(
@@ -270,89 +175,23 @@ async fn transcript(revision: Revision) -> String {
         )
         .await,
     );
-    log(
-        "list with limit 0",
-        &call(
-            &server,
-            revision,
-            Op::List,
-            "GET",
-            "/v2/identities?limit=0",
-            None,
-        )
-        .await,
-    );
+    log("list with limit 0", &call(&server, revision, Op::List, "GET", "/v2/identities?limit=0", None).await);
     log(
         "list with a one-letter search",
-        &call(
-            &server,
-            revision,
-            Op::List,
-            "GET",
-            "/v2/identities?search=a",
-            None,
-        )
-        .await,
+        &call(&server, revision, Op::List, "GET", "/v2/identities?search=a", None).await,
     );
     log(
         "list with an unknown cursor",
-        &call(
-            &server,
-            revision,
-            Op::List,
-            "GET",
-            "/v2/identities?starting_after=01ZZZZZZZZZZZZZZZZZZZZZZZZ",
-            None,
-        )
-        .await,
+        &call(&server, revision, Op::List, "GET", "/v2/identities?starting_after=01ZZZZZZZZZZZZZZZZZZZZZZZZ", None)
+            .await,
     );
-    log(
-        "delete",
-        &call(
-            &server,
-            revision,
-            Op::Delete,
-            "DELETE",
-            "/v2/identities/cust_1",
-            None,
-        )
-        .await,
-    );
-    log(
-        "retrieve after delete",
-        &call(
-            &server,
-            revision,
-            Op::Retrieve,
-            "GET",
-            "/v2/identities/cust_1",
-            None,
-        )
-        .await,
-    );
-    log(
-        "delete again",
-        &call(
-            &server,
-            revision,
-            Op::Delete,
-            "DELETE",
-            "/v2/identities/cust_1",
-            None,
-        )
-        .await,
-    );
+    log("delete", &call(&server, revision, Op::Delete, "DELETE", "/v2/identities/cust_1", None).await);
+    log("retrieve after delete", &call(&server, revision, Op::Retrieve, "GET", "/v2/identities/cust_1", None).await);
+    log("delete again", &call(&server, revision, Op::Delete, "DELETE", "/v2/identities/cust_1", None).await);
     let anonymous = send(&server, "GET", "/v2/identities", &[], None).await;
     assert_matches_schema(revision, Op::List, &anonymous);
     log("list without an API key", &anonymous);
-    let wrong_method = send(
-        &server,
-        "PUT",
-        "/v2/identities",
-        &[("authorization", KEY)],
-        None,
-    )
-    .await;
+    let wrong_method = send(&server, "PUT", "/v2/identities", &[("authorization", KEY)], None).await;
     assert_matches_schema(revision, Op::List, &wrong_method);
     assert!(wrong_method.header("allow").is_some());
     log("PUT on the collection", &wrong_method);
@@ -396,51 +235,24 @@ async fn v1_revision_transcript() {
 }
 
 fn ids(reply: &Reply) -> Vec<String> {
-    reply.json()["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["external_id"].as_str().unwrap().to_string())
-        .collect()
+    reply.json()["data"].as_array().unwrap().iter().map(|i| i["external_id"].as_str().unwrap().to_string()).collect()
 }
 
 async fn create_many(server: &Server, count: usize) {
     for i in 0..count {
         let body = json!({"external_id": format!("e{i}"), "display_name": format!("name {i:02}"), "tags": if i % 2 == 0 { vec!["even", "all"] } else { vec!["odd", "all"] }});
-        let reply = call(
-            server,
-            Revision::Current,
-            Op::Create,
-            "POST",
-            "/v2/identities",
-            Some(body),
-        )
-        .await;
+        let reply = call(server, Revision::Current, Op::Create, "POST", "/v2/identities", Some(body)).await;
         assert_eq!(reply.status, 201, "{}", reply.text());
     }
 }
 
 #[tokio::test]
 async fn cursors_walk_both_ways_with_a_correct_has_more() {
-    let server = support::start(Config {
-        fixtures: FixtureSource::Empty,
-        ..config(Revision::Current)
-    })
-    .await;
+    let server = support::start(Config { fixtures: FixtureSource::Empty, ..config(Revision::Current) }).await;
     create_many(&server, 7).await;
     let list = |query: String| {
         let server = &server;
-        async move {
-            call(
-                server,
-                Revision::Current,
-                Op::List,
-                "GET",
-                &format!("/v2/identities?{query}"),
-                None,
-            )
-            .await
-        }
+        async move { call(server, Revision::Current, Op::List, "GET", &format!("/v2/identities?{query}"), None).await }
     };
     // Forward, newest first: e6 e5 e4 | e3 e2 e1 | e0.
     let mut seen = Vec::new();
@@ -454,40 +266,21 @@ async fn cursors_walk_both_ways_with_a_correct_has_more() {
         if !body["has_more"].as_bool().unwrap() {
             break;
         }
-        query = format!(
-            "limit=3&starting_after={}",
-            body["data"][2]["_id"].as_str().unwrap()
-        );
+        query = format!("limit=3&starting_after={}", body["data"][2]["_id"].as_str().unwrap());
     }
     assert_eq!(seen, ["e6", "e5", "e4", "e3", "e2", "e1", "e0"]);
     assert_eq!(pages, 3);
     // Backward from the oldest: the page just before it, and has_more while newer ones remain.
-    let oldest = list("limit=50".into()).await.json()["data"][6]["_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let oldest = list("limit=50".into()).await.json()["data"][6]["_id"].as_str().unwrap().to_string();
     let back = list(format!("limit=2&ending_before={oldest}")).await;
     assert_eq!(ids(&back), ["e2", "e1"]);
     assert_eq!(back.json()["has_more"], true);
-    let newest = list("limit=1".into()).await.json()["data"][0]["_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let second = list("limit=50".into()).await.json()["data"][1]["_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let newest = list("limit=1".into()).await.json()["data"][0]["_id"].as_str().unwrap().to_string();
+    let second = list("limit=50".into()).await.json()["data"][1]["_id"].as_str().unwrap().to_string();
     let front = list(format!("limit=5&ending_before={second}")).await;
+    assert_eq!((ids(&front), front.json()["has_more"].clone()), (vec!["e6".to_string()], json!(false)));
     assert_eq!(
-        (ids(&front), front.json()["has_more"].clone()),
-        (vec!["e6".to_string()], json!(false))
-    );
-    assert_eq!(
-        list(format!(
-            "limit=5&starting_after={newest}&filter_by.tags=even"
-        ))
-        .await
-        .json()["data"]
+        list(format!("limit=5&starting_after={newest}&filter_by.tags=even")).await.json()["data"]
             .as_array()
             .unwrap()
             .len(),
@@ -496,26 +289,16 @@ async fn cursors_walk_both_ways_with_a_correct_has_more() {
     // Sorted by display name, A to Z, with cursors too.
     let by_name = list("limit=3&sort_by=IDENTITY_SORT_FIELD_DISPLAY_NAME".into()).await;
     assert_eq!(ids(&by_name), ["e0", "e1", "e2"]);
-    let next = by_name.json()["data"][2]["_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let by_name = list(format!(
-        "limit=3&sort_by=IDENTITY_SORT_FIELD_DISPLAY_NAME&starting_after={next}"
-    ))
-    .await;
+    let next = by_name.json()["data"][2]["_id"].as_str().unwrap().to_string();
+    let by_name = list(format!("limit=3&sort_by=IDENTITY_SORT_FIELD_DISPLAY_NAME&starting_after={next}")).await;
     assert_eq!(ids(&by_name), ["e3", "e4", "e5"]);
 }
 
 #[tokio::test]
 async fn tag_filter_all_by_default_any_on_request() {
-    for (tag_match, expected) in [
-        (TagMatch::All, vec!["e6", "e4", "e2", "e0"]),
-        (
-            TagMatch::Any,
-            vec!["e6", "e5", "e4", "e3", "e2", "e1", "e0"],
-        ),
-    ] {
+    for (tag_match, expected) in
+        [(TagMatch::All, vec!["e6", "e4", "e2", "e0"]), (TagMatch::Any, vec!["e6", "e5", "e4", "e3", "e2", "e1", "e0"])]
+    {
         let server = support::start(Config {
             fixtures: FixtureSource::Empty,
             orq_tag_match: tag_match,
@@ -538,79 +321,25 @@ async fn tag_filter_all_by_default_any_on_request() {
 
 #[tokio::test]
 async fn api_keys_are_workspaces_and_can_be_restricted() {
-    let server = support::start(Config {
-        api_keys: vec!["key-a".into(), "key-b".into()],
-        ..config(Revision::Current)
-    })
-    .await;
+    let server =
+        support::start(Config { api_keys: vec!["key-a".into(), "key-b".into()], ..config(Revision::Current) }).await;
     let create = serde_json::to_vec(&json!({"external_id": "only-in-a"})).unwrap();
-    let created = send(
-        &server,
-        "POST",
-        "/v2/identities",
-        &[("authorization", "Bearer key-a")],
-        Some(&create),
-    )
-    .await;
+    let created = send(&server, "POST", "/v2/identities", &[("authorization", "Bearer key-a")], Some(&create)).await;
     assert_eq!(created.status, 201);
-    let in_a = send(
-        &server,
-        "GET",
-        "/v2/identities/only-in-a",
-        &[("authorization", "Bearer key-a")],
-        None,
-    )
-    .await;
-    let in_b = send(
-        &server,
-        "GET",
-        "/v2/identities/only-in-a",
-        &[("authorization", "Bearer key-b")],
-        None,
-    )
-    .await;
+    let in_a = send(&server, "GET", "/v2/identities/only-in-a", &[("authorization", "Bearer key-a")], None).await;
+    let in_b = send(&server, "GET", "/v2/identities/only-in-a", &[("authorization", "Bearer key-b")], None).await;
     assert_eq!((in_a.status.as_u16(), in_b.status.as_u16()), (200, 404));
     // Both workspaces start from the fixtures, and each key has its own stable workspace_id.
-    let b_list = send(
-        &server,
-        "GET",
-        "/v2/identities?limit=50",
-        &[("authorization", "Bearer key-b")],
-        None,
-    )
-    .await
-    .json();
+    let b_list =
+        send(&server, "GET", "/v2/identities?limit=50", &[("authorization", "Bearer key-b")], None).await.json();
     assert_eq!(b_list["data"].as_array().unwrap().len(), 4);
-    let workspace_a = in_a.json()["identity"]["workspace_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_ne!(
-        workspace_a,
-        b_list["data"][0]["workspace_id"].as_str().unwrap()
-    );
-    assert_eq!(
-        workspace_a,
-        identity_mock::ids::stable_uuid("key-a").to_string()
-    );
-    let refused = send(
-        &server,
-        "GET",
-        "/v2/identities",
-        &[("authorization", "Bearer key-c")],
-        None,
-    )
-    .await;
+    let workspace_a = in_a.json()["identity"]["workspace_id"].as_str().unwrap().to_string();
+    assert_ne!(workspace_a, b_list["data"][0]["workspace_id"].as_str().unwrap());
+    assert_eq!(workspace_a, identity_mock::ids::stable_uuid("key-a").to_string());
+    let refused = send(&server, "GET", "/v2/identities", &[("authorization", "Bearer key-c")], None).await;
     assert_eq!(refused.status, 401);
     assert_eq!(refused.json()["message"], "invalid API key");
-    let malformed = send(
-        &server,
-        "GET",
-        "/v2/identities",
-        &[("authorization", "key-a")],
-        None,
-    )
-    .await;
+    let malformed = send(&server, "GET", "/v2/identities", &[("authorization", "key-a")], None).await;
     assert_eq!(malformed.status, 401);
 }
 
@@ -618,73 +347,27 @@ async fn api_keys_are_workspaces_and_can_be_restricted() {
 async fn a_request_can_pick_its_revision() {
     let server = support::start(config(Revision::Current)).await;
     let headers = [("authorization", KEY), ("x-mock-orq-api", "v1")];
-    let v1 = send(
-        &server,
-        "GET",
-        "/v2/identities/customer_12345",
-        &headers,
-        None,
-    )
-    .await;
+    let v1 = send(&server, "GET", "/v2/identities/customer_12345", &headers, None).await;
     assert_matches_schema(Revision::V1, Op::Retrieve, &v1);
     assert_eq!(v1.json()["external_id"], "customer_12345");
-    let current = send(
-        &server,
-        "GET",
-        "/v2/identities/customer_12345",
-        &[("authorization", KEY)],
-        None,
-    )
-    .await;
+    let current = send(&server, "GET", "/v2/identities/customer_12345", &[("authorization", KEY)], None).await;
     assert_eq!(current.json()["identity"]["external_id"], "customer_12345");
-    let bad = send(
-        &server,
-        "GET",
-        "/v2/identities",
-        &[("authorization", KEY), ("x-mock-orq-api", "v3")],
-        None,
-    )
-    .await;
+    let bad = send(&server, "GET", "/v2/identities", &[("authorization", KEY), ("x-mock-orq-api", "v3")], None).await;
     assert_eq!(bad.status, 400);
     // /v2/contacts exists only in v1.
-    let contacts = send(
-        &server,
-        "POST",
-        "/v2/contacts",
-        &[("authorization", KEY)],
-        Some(br#"{"external_id":"z"}"#),
-    )
-    .await;
+    let contacts =
+        send(&server, "POST", "/v2/contacts", &[("authorization", KEY)], Some(br#"{"external_id":"z"}"#)).await;
     assert_eq!(contacts.status, 404);
 }
 
 #[tokio::test]
 async fn failed_writes_change_nothing() {
     let server = support::start(config(Revision::Current)).await;
-    let before = call(
-        &server,
-        Revision::Current,
-        Op::List,
-        "GET",
-        "/v2/identities?limit=50",
-        None,
-    )
-    .await
-    .text();
-    for body in [
-        json!({"external_id": "customer_12345"}),
-        json!({"external_id": ""}),
-        json!({"external_id": "x", "tags": [1]}),
-    ] {
-        let reply = call(
-            &server,
-            Revision::Current,
-            Op::Create,
-            "POST",
-            "/v2/identities",
-            Some(body),
-        )
-        .await;
+    let before = call(&server, Revision::Current, Op::List, "GET", "/v2/identities?limit=50", None).await.text();
+    for body in
+        [json!({"external_id": "customer_12345"}), json!({"external_id": ""}), json!({"external_id": "x", "tags": [1]})]
+    {
+        let reply = call(&server, Revision::Current, Op::Create, "POST", "/v2/identities", Some(body)).await;
         assert!(reply.status.is_client_error());
     }
     let patch = call(
@@ -697,21 +380,6 @@ async fn failed_writes_change_nothing() {
     )
     .await;
     assert_eq!(patch.status, 400);
-    assert!(
-        patch.json()["message"].as_str().unwrap().contains("tags"),
-        "the message names the field"
-    );
-    assert_eq!(
-        call(
-            &server,
-            Revision::Current,
-            Op::List,
-            "GET",
-            "/v2/identities?limit=50",
-            None
-        )
-        .await
-        .text(),
-        before
-    );
+    assert!(patch.json()["message"].as_str().unwrap().contains("tags"), "the message names the field");
+    assert_eq!(call(&server, Revision::Current, Op::List, "GET", "/v2/identities?limit=50", None).await.text(), before);
 }

@@ -15,20 +15,14 @@ const PATH_ID_EXAMPLE: &str = "identity-123e4567-e89b-42d3-8456-426614174000";
 #[derive(Debug)]
 pub enum LettaError {
     /// 422 `{"trace_id":"","detail":"<repr>"}`, with `examples` when a path id was malformed.
-    Validation {
-        errors: Vec<PydanticError>,
-        path_id_example: bool,
-    },
+    Validation { errors: Vec<PydanticError>, path_id_example: bool },
     /// Any other status with `{"detail": "<text>"}`.
     Detail { status: StatusCode, detail: String },
 }
 
 impl LettaError {
     pub fn detail(status: StatusCode, detail: impl Into<String>) -> LettaError {
-        LettaError::Detail {
-            status,
-            detail: detail.into(),
-        }
+        LettaError::Detail { status, detail: detail.into() }
     }
 
     pub fn not_found_route() -> LettaError {
@@ -37,41 +31,28 @@ impl LettaError {
 
     /// What the real server answers when an exception escapes a handler.
     pub fn unknown() -> LettaError {
-        LettaError::detail(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "An unknown error occurred",
-        )
+        LettaError::detail(StatusCode::INTERNAL_SERVER_ERROR, "An unknown error occurred")
     }
 
     /// What the real server answers when PostgreSQL refuses a query.
     pub fn database() -> LettaError {
-        LettaError::detail(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "A database error occurred.",
-        )
+        LettaError::detail(StatusCode::INTERNAL_SERVER_ERROR, "A database error occurred.")
     }
 
     pub fn into_response(self) -> ApiResponse {
         match self {
-            LettaError::Validation {
-                errors,
-                path_id_example,
-            } => {
+            LettaError::Validation { errors, path_id_example } => {
                 let mut body = serde_json::Map::new();
                 body.insert("trace_id".into(), Value::from(""));
                 body.insert("detail".into(), Value::from(render(&errors)));
                 if path_id_example {
                     body.insert("examples".into(), json!([PATH_ID_EXAMPLE]));
                 }
-                json(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    serde_json::to_vec(&body).unwrap_or_default(),
-                )
+                json(StatusCode::UNPROCESSABLE_ENTITY, serde_json::to_vec(&body).unwrap_or_default())
             }
-            LettaError::Detail { status, detail } => json(
-                status,
-                serde_json::to_vec(&json!({ "detail": detail })).unwrap_or_default(),
-            ),
+            LettaError::Detail { status, detail } => {
+                json(status, serde_json::to_vec(&json!({ "detail": detail })).unwrap_or_default())
+            }
         }
     }
 }
@@ -80,13 +61,7 @@ impl LettaError {
 /// a zero second.
 pub fn python_datetime(micros: i64) -> String {
     let (year, month, day, hour, minute, second, micro) = civil_utc(micros);
-    let mut fields = vec![
-        year,
-        i64::from(month),
-        i64::from(day),
-        i64::from(hour),
-        i64::from(minute),
-    ];
+    let mut fields = vec![year, i64::from(month), i64::from(day), i64::from(hour), i64::from(minute)];
     if second != 0 || micro != 0 {
         fields.push(i64::from(second));
     }
@@ -94,10 +69,7 @@ pub fn python_datetime(micros: i64) -> String {
         fields.push(i64::from(micro));
     }
     let fields: Vec<String> = fields.iter().map(ToString::to_string).collect();
-    format!(
-        "datetime.datetime({}, tzinfo=datetime.timezone.utc)",
-        fields.join(", ")
-    )
+    format!("datetime.datetime({}, tzinfo=datetime.timezone.utc)", fields.join(", "))
 }
 
 /// The messages that embed the default actor, whose creation time is fixed when the server starts.
@@ -142,33 +114,22 @@ impl Messages {
 
 /// `{"detail":"No Identity found with id <cursor>"}` and the same for agents and blocks.
 pub fn cursor_not_found(kind: &str, cursor: &str) -> LettaError {
-    LettaError::detail(
-        StatusCode::NOT_FOUND,
-        format!("No {kind} found with id {cursor}"),
-    )
+    LettaError::detail(StatusCode::NOT_FOUND, format!("No {kind} found with id {cursor}"))
 }
 
 pub fn cursors_reversed() -> LettaError {
-    LettaError::detail(
-        StatusCode::BAD_REQUEST,
-        "'before' reference must be later than 'after' reference",
-    )
+    LettaError::detail(StatusCode::BAD_REQUEST, "'before' reference must be later than 'after' reference")
 }
 
 pub fn invalid_user_id(user_id: &str) -> LettaError {
     LettaError::detail(
         StatusCode::BAD_REQUEST,
-        format!(
-            "INVALID_ARGUMENT: Invalid user ID format: {user_id}. Expected format: 'user-<uuid4>'"
-        ),
+        format!("INVALID_ARGUMENT: Invalid user ID format: {user_id}. Expected format: 'user-<uuid4>'"),
     )
 }
 
 pub fn body_parse_failed() -> LettaError {
-    LettaError::detail(
-        StatusCode::BAD_REQUEST,
-        "There was an error parsing the body",
-    )
+    LettaError::detail(StatusCode::BAD_REQUEST, "There was an error parsing the body")
 }
 
 /// SQLAlchemy's rendering of one bound parameter: `repr()`, cut in the middle past 300 characters.
@@ -180,10 +141,7 @@ fn sql_parameter(repr: String) -> String {
     }
     let head: String = chars[..MAX / 2].iter().collect();
     let tail: String = chars[chars.len() - MAX / 2..].iter().collect();
-    format!(
-        "{head} ... ({} characters truncated) ... {tail}",
-        chars.len() - MAX
-    )
+    format!("{head} ... ({} characters truncated) ... {tail}", chars.len() - MAX)
 }
 
 fn py_str(text: &str) -> String {
@@ -269,12 +227,7 @@ fn properties_json(identity: &Identity) -> String {
 
 /// The 409 for a duplicate `(identifier_key, project_id)`, as PostgreSQL, asyncpg and SQLAlchemy
 /// word it. `sql` and `parameters` describe the statement that failed.
-fn unique_violation(
-    identifier_key: &str,
-    project_id: Option<&str>,
-    sql: &str,
-    parameters: Vec<String>,
-) -> LettaError {
+fn unique_violation(identifier_key: &str, project_id: Option<&str>, sql: &str, parameters: Vec<String>) -> LettaError {
     let parameters: Vec<String> = parameters.into_iter().map(sql_parameter).collect();
     LettaError::detail(
         StatusCode::CONFLICT,
@@ -328,23 +281,11 @@ pub fn update_conflict(before: &Identity, after: &Identity, now_micros: i64) -> 
     }
     columns.push("updated_at=$N::TIMESTAMP WITH TIME ZONE");
     parameters.push(python_datetime(now_micros));
-    let set: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, column)| column.replace("$N", &format!("${}", i + 1)))
-        .collect();
-    let sql = format!(
-        "UPDATE identities SET {} WHERE identities.id = ${}::VARCHAR",
-        set.join(", "),
-        set.len() + 1
-    );
+    let set: Vec<String> =
+        columns.iter().enumerate().map(|(i, column)| column.replace("$N", &format!("${}", i + 1))).collect();
+    let sql = format!("UPDATE identities SET {} WHERE identities.id = ${}::VARCHAR", set.join(", "), set.len() + 1);
     parameters.push(py_str(&after.id));
-    unique_violation(
-        &after.identifier_key,
-        after.project_id.as_deref(),
-        &sql,
-        parameters,
-    )
+    unique_violation(&after.identifier_key, after.project_id.as_deref(), &sql, parameters)
 }
 
 #[cfg(test)]
@@ -376,7 +317,8 @@ mod tests {
     #[test]
     fn python_json_dumps_matches_python() {
         // Expected values printed by CPython 3.11 json.dumps.
-        let value = serde_json::json!([{"key": "é\"x", "value": 1.0, "type": "string"}, {"a": [1, 2.5, true, null]}, "😀"]);
+        let value =
+            serde_json::json!([{"key": "é\"x", "value": 1.0, "type": "string"}, {"a": [1, 2.5, true, null]}, "😀"]);
         assert_eq!(
             python_json_dumps(&value),
             r#"[{"key": "\u00e9\"x", "value": 1.0, "type": "string"}, {"a": [1, 2.5, true, null]}, "\ud83d\ude00"]"#

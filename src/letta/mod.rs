@@ -61,10 +61,7 @@ impl Query {
     }
 
     fn limit(&self) -> i64 {
-        self.values
-            .get("limit")
-            .and_then(Value::as_i64)
-            .unwrap_or(DEFAULT_LIMIT)
+        self.values.get("limit").and_then(Value::as_i64).unwrap_or(DEFAULT_LIMIT)
     }
 
     fn descending(&self) -> bool {
@@ -81,40 +78,20 @@ pub fn strip_prefix(path: &str) -> Option<&str> {
 }
 
 impl LettaApi {
-    pub fn new(
-        schemas: &'static Schemas,
-        default_user_created_micros: i64,
-        fix_upstream_bugs: bool,
-    ) -> LettaApi {
-        LettaApi {
-            schemas,
-            messages: Messages::new(default_user_created_micros),
-            fix_upstream_bugs,
-        }
+    pub fn new(schemas: &'static Schemas, default_user_created_micros: i64, fix_upstream_bugs: bool) -> LettaApi {
+        LettaApi { schemas, messages: Messages::new(default_user_created_micros), fix_upstream_bugs }
     }
 
     /// Answers a request whose path is under a Letta prefix; `rest` is the path after it.
-    pub fn handle(
-        &self,
-        data: &LettaData,
-        sources: &Sources<'_>,
-        request: &ApiRequest,
-        rest: &str,
-    ) -> ApiResponse {
+    pub fn handle(&self, data: &LettaData, sources: &Sources<'_>, request: &ApiRequest, rest: &str) -> ApiResponse {
         match route(&request.method, rest) {
-            Routed::Found {
-                operation,
-                identity_id,
-            } => self
-                .operation(data, sources, request, operation, identity_id)
-                .unwrap_or_else(LettaError::into_response),
+            Routed::Found { operation, identity_id } => {
+                self.operation(data, sources, request, operation, identity_id).unwrap_or_else(LettaError::into_response)
+            }
             Routed::MethodNotAllowed { allow } => {
                 let mut response =
-                    LettaError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
-                        .into_response();
-                response
-                    .headers_mut()
-                    .insert(ALLOW, HeaderValue::from_static(allow));
+                    LettaError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed").into_response();
+                response.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
                 response
             }
             Routed::Redirect => redirect(request),
@@ -166,20 +143,14 @@ impl LettaApi {
             (None, _) => Value::Null,
         };
         if !errors.is_empty() {
-            return Err(LettaError::Validation {
-                errors,
-                path_id_example,
-            });
+            return Err(LettaError::Validation { errors, path_id_example });
         }
         let id = identity_id.unwrap_or_default();
         match operation {
             Operation::List => self.list(data, &query),
             Operation::Count => Ok(json(StatusCode::OK, data.identities.len().to_string())),
             Operation::Retrieve => {
-                let identity = data
-                    .identities
-                    .get(id)
-                    .ok_or_else(|| self.messages.identity_not_found(id))?;
+                let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
                 Ok(identity_response(&identity))
             }
             Operation::Create => self.create(data, sources, &body_value),
@@ -197,23 +168,15 @@ impl LettaApi {
                 Ok(identity_response(&updated))
             }
             Operation::Delete => {
-                data.identities
-                    .remove(id)
-                    .ok_or_else(|| self.messages.identity_not_found(id))?;
+                data.identities.remove(id).ok_or_else(|| self.messages.identity_not_found(id))?;
                 Ok(json(StatusCode::OK, "null"))
             }
             Operation::ListAgents => {
-                let identity = data
-                    .identities
-                    .get(id)
-                    .ok_or_else(|| self.messages.identity_not_found(id))?;
+                let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
                 self.list_linked(&data.agents, "Agent", &identity.agent_ids, &query)
             }
             Operation::ListBlocks => {
-                let identity = data
-                    .identities
-                    .get(id)
-                    .ok_or_else(|| self.messages.identity_not_found(id))?;
+                let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
                 self.list_linked(&data.blocks, "Block", &identity.block_ids, &query)
             }
         }
@@ -225,10 +188,7 @@ impl LettaApi {
         if schema.validator.is_valid(&Value::from(id)) {
             return None;
         }
-        let pattern = schema.document["pattern"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let pattern = schema.document["pattern"].as_str().unwrap_or_default().to_string();
         Some(
             PydanticError::new(
                 "string_pattern_mismatch",
@@ -248,21 +208,12 @@ impl LettaApi {
         let pairs = query_pairs(raw);
         let mut values = Map::new();
         let mut parse_errors = Vec::new();
-        let fields = schema.document["properties"]
-            .as_object()
-            .cloned()
-            .unwrap_or_default();
+        let fields = schema.document["properties"].as_object().cloned().unwrap_or_default();
         for (name, field) in &fields {
-            let given: Vec<&str> = pairs
-                .iter()
-                .filter(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-                .collect();
+            let given: Vec<&str> = pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
             let Some(last) = given.last() else { continue };
             let value = match field.get("type").and_then(Value::as_str) {
-                Some("array") => {
-                    Value::from(given.iter().map(|v| Value::from(*v)).collect::<Vec<_>>())
-                }
+                Some("array") => Value::from(given.iter().map(|v| Value::from(*v)).collect::<Vec<_>>()),
                 Some("integer") => match parse_python_int(last) {
                     Some(number) => Value::from(number),
                     None => {
@@ -292,25 +243,15 @@ impl LettaApi {
             self.negative_limit_error(&instance, raw, &mut found);
         }
         errors.extend(found);
-        let Value::Object(values) = instance else {
-            unreachable!("built as an object above")
-        };
+        let Value::Object(values) = instance else { unreachable!("built as an object above") };
         Query { values }
     }
 
     /// With `--fix-upstream-bugs`, a negative `limit` is the 422 the documented API implies.
     fn negative_limit_error(&self, instance: &Value, raw: &str, errors: &mut Vec<PydanticError>) {
-        if instance
-            .get("limit")
-            .and_then(Value::as_i64)
-            .is_some_and(|limit| limit < 0)
-        {
-            let given = query_pairs(raw)
-                .into_iter()
-                .rev()
-                .find(|(k, _)| k == "limit")
-                .map(|(_, v)| v)
-                .unwrap_or_default();
+        if instance.get("limit").and_then(Value::as_i64).is_some_and(|limit| limit < 0) {
+            let given =
+                query_pairs(raw).into_iter().rev().find(|(k, _)| k == "limit").map(|(_, v)| v).unwrap_or_default();
             errors.push(
                 PydanticError::new(
                     "greater_than_equal",
@@ -324,21 +265,10 @@ impl LettaApi {
         }
     }
 
-    fn validate_body(
-        &self,
-        schema_name: &str,
-        body: Body,
-        errors: &mut Vec<PydanticError>,
-    ) -> Value {
+    fn validate_body(&self, schema_name: &str, body: Body, errors: &mut Vec<PydanticError>) -> Value {
         match body {
             Body::Absent => {
-                errors.push(PydanticError::new(
-                    "missing",
-                    "body",
-                    vec![],
-                    "Field required",
-                    ErrorInput::Nothing,
-                ));
+                errors.push(PydanticError::new("missing", "body", vec![], "Field required", ErrorInput::Nothing));
                 Value::Null
             }
             Body::Raw(bytes) => {
@@ -347,27 +277,13 @@ impl LettaApi {
                 let (kind, msg) = if is_list {
                     ("list_type", "Input should be a valid list")
                 } else {
-                    (
-                        "model_attributes_type",
-                        "Input should be a valid dictionary or object to extract fields from",
-                    )
+                    ("model_attributes_type", "Input should be a valid dictionary or object to extract fields from")
                 };
-                errors.push(PydanticError::new(
-                    kind,
-                    "body",
-                    vec![],
-                    msg,
-                    ErrorInput::Bytes(bytes),
-                ));
+                errors.push(PydanticError::new(kind, "body", vec![], msg, ErrorInput::Bytes(bytes)));
                 Value::Null
             }
             Body::Json(value) => {
-                errors.extend(validation::validate(
-                    self.schemas,
-                    schema_name,
-                    "body",
-                    &value,
-                ));
+                errors.extend(validation::validate(self.schemas, schema_name, "body", &value));
                 value
             }
         }
@@ -406,16 +322,8 @@ impl LettaApi {
         if limit <= -2 {
             return Err(LettaError::database());
         }
-        let after = self.cursor(
-            query.filter("after"),
-            |id| data.identities.order_of(id),
-            "Identity",
-        )?;
-        let before = self.cursor(
-            query.filter("before"),
-            |id| data.identities.order_of(id),
-            "Identity",
-        )?;
+        let after = self.cursor(query.filter("after"), |id| data.identities.order_of(id), "Identity")?;
+        let before = self.cursor(query.filter("before"), |id| data.identities.order_of(id), "Identity")?;
         let bounds = page_bounds(
             after,
             before,
@@ -432,8 +340,7 @@ impl LettaApi {
         let identifier_key = query.filter("identifier_key");
         let identity_type = query.filter("identity_type").and_then(IdentityType::parse);
         let page = data.identities.page(bounds, |identity| {
-            name.as_ref()
-                .is_none_or(|n| identity.name.to_lowercase().contains(n.as_str()))
+            name.as_ref().is_none_or(|n| identity.name.to_lowercase().contains(n.as_str()))
                 && project_id.is_none_or(|p| identity.project_id.as_deref() == Some(p))
                 && identifier_key.is_none_or(|k| identity.identifier_key == k)
                 && identity_type.is_none_or(|t| identity.identity_type == t)
@@ -458,9 +365,7 @@ impl LettaApi {
     ) -> Result<Option<OrderKey>, LettaError> {
         match id {
             None => Ok(None),
-            Some(id) => order_of(id)
-                .map(Some)
-                .ok_or_else(|| errors::cursor_not_found(kind, id)),
+            Some(id) => order_of(id).map(Some).ok_or_else(|| errors::cursor_not_found(kind, id)),
         }
     }
 
@@ -479,24 +384,13 @@ impl LettaApi {
         }
         let after = self.cursor(query.filter("after"), |id| collection.order_of(id), kind)?;
         let before = self.cursor(query.filter("before"), |id| collection.order_of(id), kind)?;
-        let bounds = page_bounds(
-            after,
-            before,
-            query.descending(),
-            Some(usize::try_from(limit).unwrap_or(usize::MAX)),
-        )?;
+        let bounds =
+            page_bounds(after, before, query.descending(), Some(usize::try_from(limit).unwrap_or(usize::MAX)))?;
         let page = collection.page(bounds, |entity| {
-            entity
-                .json
-                .get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|id| linked.iter().any(|l| l == id))
+            entity.json.get("id").and_then(Value::as_str).is_some_and(|id| linked.iter().any(|l| l == id))
         });
         let items: Vec<&Value> = page.iter().map(|entity| entity.json.as_ref()).collect();
-        Ok(json(
-            StatusCode::OK,
-            serde_json::to_vec(&items).unwrap_or_default(),
-        ))
+        Ok(json(StatusCode::OK, serde_json::to_vec(&items).unwrap_or_default()))
     }
 
     fn create(&self, data: &LettaData, sources: &Sources<'_>, body: &Value) -> Outcome {
@@ -509,18 +403,11 @@ impl LettaApi {
             name: text_field(body, "name").unwrap_or_default(),
             identity_type: identity_type_field(body).unwrap_or(IdentityType::Other),
             project_id: text_field(body, "project_id"),
-            properties: body
-                .get("properties")
-                .map(Property::list_from_json)
-                .unwrap_or_default(),
+            properties: body.get("properties").map(Property::list_from_json).unwrap_or_default(),
             agent_ids: dedup(agent_ids.unwrap_or_default()),
             block_ids: dedup(block_ids.unwrap_or_default()),
         };
-        match data.identities.insert(
-            identity.id.clone(),
-            identity.clone(),
-            sources.clock.now_micros(),
-        ) {
+        match data.identities.insert(identity.id.clone(), identity.clone(), sources.clock.now_micros()) {
             Ok(()) => Ok(identity_response(&identity)),
             Err(_) => Err(errors::create_conflict(&identity)),
         }
@@ -529,23 +416,16 @@ impl LettaApi {
     fn upsert(&self, data: &LettaData, sources: &Sources<'_>, body: &Value) -> Outcome {
         let identifier_key = text_field(body, "identifier_key").unwrap_or_default();
         let project_id = text_field(body, "project_id");
-        let existing = data
-            .identities
-            .find_unique(&model::unique_key(&identifier_key, project_id.as_deref()));
+        let existing = data.identities.find_unique(&model::unique_key(&identifier_key, project_id.as_deref()));
         let Some(id) = existing else {
             if self.fix_upstream_bugs {
                 return self.create(data, sources, body);
             }
-            return Err(self
-                .messages
-                .upsert_not_found(&identifier_key, project_id.as_deref()));
+            return Err(self.messages.upsert_not_found(&identifier_key, project_id.as_deref()));
         };
         let agent_ids = string_list(body.get("agent_ids"));
         self.check_links(data, agent_ids.as_deref(), None)?;
-        let properties = body
-            .get("properties")
-            .filter(|p| !p.is_null())
-            .map(Property::list_from_json);
+        let properties = body.get("properties").filter(|p| !p.is_null()).map(Property::list_from_json);
         let updated = data
             .identities
             .update(&id, |identity| -> Result<(), ()> {
@@ -562,25 +442,16 @@ impl LettaApi {
                 }
                 Ok(())
             })
-            .map_err(|_| {
-                self.messages
-                    .upsert_not_found(&identifier_key, project_id.as_deref())
-            })?;
+            .map_err(|_| self.messages.upsert_not_found(&identifier_key, project_id.as_deref()))?;
         Ok(identity_response(&updated))
     }
 
     fn update(&self, data: &LettaData, sources: &Sources<'_>, id: &str, body: &Value) -> Outcome {
-        let before = data
-            .identities
-            .get(id)
-            .ok_or_else(|| self.messages.identity_not_found(id))?;
+        let before = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
         let agent_ids = string_list(body.get("agent_ids"));
         let block_ids = string_list(body.get("block_ids"));
         self.check_links(data, agent_ids.as_deref(), block_ids.as_deref())?;
-        let new_properties = body
-            .get("properties")
-            .filter(|p| !p.is_null())
-            .map(Property::list_from_json);
+        let new_properties = body.get("properties").filter(|p| !p.is_null()).map(Property::list_from_json);
         let mut attempted = None;
         let result = data.identities.update(id, |identity| -> Result<(), ()> {
             if let Some(key) = text_field(body, "identifier_key") {
@@ -613,11 +484,7 @@ impl LettaApi {
             Ok(updated) => Ok(identity_response(&updated)),
             Err(WriteError::Conflict(_)) => {
                 let attempted = attempted.unwrap_or_else(|| before.clone());
-                Err(errors::update_conflict(
-                    &before,
-                    &attempted,
-                    sources.clock.now_micros(),
-                ))
+                Err(errors::update_conflict(&before, &attempted, sources.clock.now_micros()))
             }
             Err(_) => Err(self.messages.identity_not_found(id)),
         }
@@ -642,12 +509,7 @@ fn page_bounds(
         (after, before) if descending => (before, after),
         (after, before) => (after, before),
     };
-    Ok(PageBounds {
-        lower,
-        upper,
-        descending,
-        limit,
-    })
+    Ok(PageBounds { lower, upper, descending, limit })
 }
 
 /// The body as FastAPI sees it before validation.
@@ -659,12 +521,7 @@ enum Body {
 }
 
 fn is_json_content_type(value: &str) -> bool {
-    let media = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let media = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     match media.split_once('/') {
         Some(("application", subtype)) => subtype == "json" || subtype.ends_with("+json"),
         _ => false,
@@ -699,9 +556,7 @@ fn read_body(request: &ApiRequest) -> Result<Body, LettaError> {
         pyjson::Outcome::Valid => {
             // Python accepts a few documents serde_json cannot hold (NaN, Infinity, numbers beyond
             // f64); they get the error FastAPI gives any other body it cannot parse.
-            serde_json::from_slice(&request.body)
-                .map(Body::Json)
-                .map_err(|_| errors::body_parse_failed())
+            serde_json::from_slice(&request.body).map(Body::Json).map_err(|_| errors::body_parse_failed())
         }
     }
 }
@@ -757,11 +612,7 @@ fn parse_python_int(text: &str) -> Option<i64> {
         return None;
     }
     // Values past i64 saturate: a huge limit means "all", a huge negative one is refused.
-    Some(whole.parse::<i64>().unwrap_or(if whole.starts_with('-') {
-        i64::MIN
-    } else {
-        i64::MAX
-    }))
+    Some(whole.parse::<i64>().unwrap_or(if whole.starts_with('-') { i64::MIN } else { i64::MAX }))
 }
 
 fn text_field(body: &Value, name: &str) -> Option<String> {
@@ -769,19 +620,11 @@ fn text_field(body: &Value, name: &str) -> Option<String> {
 }
 
 fn identity_type_field(body: &Value) -> Option<IdentityType> {
-    body.get("identity_type")
-        .and_then(Value::as_str)
-        .and_then(IdentityType::parse)
+    body.get("identity_type").and_then(Value::as_str).and_then(IdentityType::parse)
 }
 
 fn string_list(value: Option<&Value>) -> Option<Vec<String>> {
-    value?.as_array().map(|items| {
-        items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect()
-    })
+    value?.as_array().map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
 }
 
 fn dedup(ids: Vec<String>) -> Vec<String> {
@@ -810,24 +653,14 @@ mod tests {
     use super::*;
 
     fn prop(key: &str, value: i64) -> Property {
-        Property {
-            key: key.into(),
-            value: Value::from(value),
-            kind: "number".into(),
-        }
+        Property { key: key.into(), value: Value::from(value), kind: "number".into() }
     }
 
     #[test]
     fn merge_keeps_positions_and_appends_new_keys() {
         let mut properties = vec![prop("a", 1), prop("b", 2)];
-        merge_properties(
-            &mut properties,
-            vec![prop("b", 3), prop("c", 4), prop("b", 5)],
-        );
-        let keys: Vec<(&str, i64)> = properties
-            .iter()
-            .map(|p| (p.key.as_str(), p.value.as_i64().unwrap()))
-            .collect();
+        merge_properties(&mut properties, vec![prop("b", 3), prop("c", 4), prop("b", 5)]);
+        let keys: Vec<(&str, i64)> = properties.iter().map(|p| (p.key.as_str(), p.value.as_i64().unwrap())).collect();
         assert_eq!(keys, vec![("a", 1), ("b", 5), ("c", 4)]);
     }
 
@@ -846,10 +679,7 @@ mod tests {
 
     #[test]
     fn cursor_bounds_follow_the_order_and_two_cursors_are_a_window() {
-        let key = |t| OrderKey {
-            created_at_micros: t,
-            sequence: 0,
-        };
+        let key = |t| OrderKey { created_at_micros: t, sequence: 0 };
         let desc_after = page_bounds(Some(key(5)), None, true, None).unwrap();
         assert_eq!((desc_after.lower, desc_after.upper), (None, Some(key(5))));
         let asc_after = page_bounds(Some(key(5)), None, false, None).unwrap();
@@ -862,9 +692,7 @@ mod tests {
     #[test]
     fn path_ids_are_lowercase_uuid4_of_exactly_45_characters() {
         let api = LettaApi::new(Schemas::bundled().unwrap(), 0, false);
-        assert!(api
-            .path_id_error("identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544")
-            .is_none());
+        assert!(api.path_id_error("identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544").is_none());
         for bad in [
             "abc",
             "identity-C24CF4CC-C4AC-4722-AB2D-A7CEFA5B8544",
@@ -873,9 +701,7 @@ mod tests {
             "identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b85440",
             "agent-c24cf4cc-c4ac-4722-ab2d-a7cefa5b854400",
         ] {
-            let error = api
-                .path_id_error(bad)
-                .unwrap_or_else(|| panic!("{bad} accepted"));
+            let error = api.path_id_error(bad).unwrap_or_else(|| panic!("{bad} accepted"));
             assert_eq!(error.kind, "string_pattern_mismatch");
             assert_eq!(error.msg, "String should match pattern 'identity-{uuid4}'");
         }
@@ -887,12 +713,9 @@ mod tests {
             method: hyper::Method::GET,
             path: "/v1/identities/".into(),
             query: String::new(),
-            headers: [(
-                hyper::header::HeaderName::from_static("user_id"),
-                HeaderValue::from_str(value).unwrap(),
-            )]
-            .into_iter()
-            .collect(),
+            headers: [(hyper::header::HeaderName::from_static("user_id"), HeaderValue::from_str(value).unwrap())]
+                .into_iter()
+                .collect(),
             body: bytes::Bytes::new(),
         };
         assert!(check_actor(&request("user-00000000-0000-4000-8000-000000000000")).is_ok());

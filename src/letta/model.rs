@@ -51,12 +51,7 @@ pub struct Property {
 impl Property {
     /// The properties in a JSON array the schemas already accepted (a request body or a fixture).
     pub fn list_from_json(value: &Value) -> Vec<Property> {
-        let text = |item: &Value, key: &str| {
-            item.get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
+        let text = |item: &Value, key: &str| item.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
         value
             .as_array()
             .map(|items| {
@@ -168,16 +163,8 @@ mod tests {
             identity_type: IdentityType::Org,
             project_id: Some("proj-1".into()),
             properties: vec![
-                Property {
-                    key: "f".into(),
-                    value: serde_json::json!(1.0),
-                    kind: "number".into(),
-                },
-                Property {
-                    key: "n".into(),
-                    value: serde_json::json!(3),
-                    kind: "number".into(),
-                },
+                Property { key: "f".into(), value: serde_json::json!(1.0), kind: "number".into() },
+                Property { key: "n".into(), value: serde_json::json!(3), kind: "number".into() },
             ],
             agent_ids: vec!["agent-05a12465-5829-4984-bcfe-b184ee81dc5e".into()],
             block_ids: vec![],

@@ -71,10 +71,7 @@ pub fn decode_error_with_max_depth(body: &[u8], max_depth: usize) -> Outcome {
     };
     match check_document(&text, max_depth) {
         Ok(()) => Outcome::Valid,
-        Err(Fail::Json(msg, pos)) => Outcome::Invalid(PyJsonError {
-            msg: msg.to_string(),
-            pos,
-        }),
+        Err(Fail::Json(msg, pos)) => Outcome::Invalid(PyJsonError { msg: msg.to_string(), pos }),
         Err(Fail::TooDeep) => Outcome::TooDeep,
         Err(Fail::IntTooLong) => Outcome::IntTooLong,
     }
@@ -198,11 +195,7 @@ fn decode_utf32(b: &[u8], big_endian: bool) -> Option<Vec<u32>> {
     chunks
         .map(|c| {
             let bytes = <[u8; 4]>::try_from(c).ok()?;
-            let cp = if big_endian {
-                u32::from_be_bytes(bytes)
-            } else {
-                u32::from_le_bytes(bytes)
-            };
+            let cp = if big_endian { u32::from_be_bytes(bytes) } else { u32::from_le_bytes(bytes) };
             (cp <= 0x10FFFF).then_some(cp)
         })
         .collect()
@@ -250,10 +243,7 @@ fn skip_ws(s: &[u32], mut idx: usize) -> usize {
 fn starts_with_at(s: &[u32], idx: usize, word: &str) -> bool {
     let n = word.len();
     match s.get(idx..idx.saturating_add(n)) {
-        Some(window) => window
-            .iter()
-            .zip(word.bytes())
-            .all(|(&c, w)| c == u32::from(w)),
+        Some(window) => window.iter().zip(word.bytes()).all(|(&c, w)| c == u32::from(w)),
         None => false,
     }
 }
@@ -303,11 +293,8 @@ fn scan_value(s: &[u32], mut idx: usize, max_depth: usize) -> Result<usize, Fail
                             return Err(Fail::TooDeep);
                         }
                         idx = skip_ws(s, idx + 1);
-                        let (kind, close) = if open == '{' {
-                            (Container::Object, '}')
-                        } else {
-                            (Container::Array, ']')
-                        };
+                        let (kind, close) =
+                            if open == '{' { (Container::Object, '}') } else { (Container::Array, ']') };
                         if s.get(idx) == Some(&u32::from(close)) {
                             idx += 1;
                         } else {
@@ -494,10 +481,7 @@ mod tests {
     use super::*;
 
     fn err(msg: &str, pos: usize) -> Outcome {
-        Outcome::Invalid(PyJsonError {
-            msg: msg.to_string(),
-            pos,
-        })
+        Outcome::Invalid(PyJsonError { msg: msg.to_string(), pos })
     }
     fn rep(unit: &[u8], n: usize) -> Vec<u8> {
         unit.repeat(n)
@@ -534,10 +518,7 @@ mod tests {
     fn default_depth_limit_is_900() {
         // Our documented cap (not a CPython measurement).
         assert_eq!(decode_error(&nested(b"[", b"", b"]", 900)), Outcome::Valid);
-        assert_eq!(
-            decode_error(&nested(b"[", b"", b"]", 901)),
-            Outcome::TooDeep
-        );
+        assert_eq!(decode_error(&nested(b"[", b"", b"]", 901)), Outcome::TooDeep);
         assert_eq!(
             decode_error(&rep(b"[", 900)),
             err("Expecting value", 900),
@@ -550,19 +531,13 @@ mod tests {
         // Our behaviour (CPython itself stops at its recursion limit long before this).
         let body = nested(b"{\"k\": ", b"", b"}", 100_000);
         assert_eq!(decode_error(&body), Outcome::TooDeep);
-        assert_eq!(
-            decode_error_with_max_depth(&body, usize::MAX),
-            err("Expecting value", 600_000)
-        );
+        assert_eq!(decode_error_with_max_depth(&body, usize::MAX), err("Expecting value", 600_000));
     }
 
     #[test]
     fn unlimited_depth_100000_arrays_valid() {
         let body = nested(b"[", b"", b"]", 100_000);
-        assert_eq!(
-            decode_error_with_max_depth(&body, usize::MAX),
-            Outcome::Valid
-        );
+        assert_eq!(decode_error_with_max_depth(&body, usize::MAX), Outcome::Valid);
     }
 
     #[test]
@@ -578,24 +553,15 @@ mod tests {
 
     #[test]
     fn bad_key() {
-        assert_eq!(
-            decode_error(b"{bad"),
-            err("Expecting property name enclosed in double quotes", 1)
-        );
+        assert_eq!(decode_error(b"{bad"), err("Expecting property name enclosed in double quotes", 1));
     }
     #[test]
     fn missing_colon() {
-        assert_eq!(
-            decode_error(b"{\"a\" 1}"),
-            err("Expecting ':' delimiter", 5)
-        );
+        assert_eq!(decode_error(b"{\"a\" 1}"), err("Expecting ':' delimiter", 5));
     }
     #[test]
     fn trailing_comma_object() {
-        assert_eq!(
-            decode_error(b"{\"a\":1,}"),
-            err("Expecting property name enclosed in double quotes", 7)
-        );
+        assert_eq!(decode_error(b"{\"a\":1,}"), err("Expecting property name enclosed in double quotes", 7));
     }
     #[test]
     fn trailing_comma_array() {
@@ -607,24 +573,15 @@ mod tests {
     }
     #[test]
     fn unterminated_string() {
-        assert_eq!(
-            decode_error(b"\"abc"),
-            err("Unterminated string starting at", 0)
-        );
+        assert_eq!(decode_error(b"\"abc"), err("Unterminated string starting at", 0));
     }
     #[test]
     fn raw_control_char() {
-        assert_eq!(
-            decode_error(b"{\"a\":\"x\x01\"}"),
-            err("Invalid control character at", 7)
-        );
+        assert_eq!(decode_error(b"{\"a\":\"x\x01\"}"), err("Invalid control character at", 7));
     }
     #[test]
     fn raw_newline_in_key() {
-        assert_eq!(
-            decode_error(b"{\"a\x0a\":1}"),
-            err("Invalid control character at", 3)
-        );
+        assert_eq!(decode_error(b"{\"a\x0a\":1}"), err("Invalid control character at", 3));
     }
     #[test]
     fn bad_escape() {
@@ -640,31 +597,19 @@ mod tests {
     }
     #[test]
     fn bad_low_surrogate_digits() {
-        assert_eq!(
-            decode_error(b"\"\\ud800\\u12zz\""),
-            err("Invalid \\uXXXX escape", 8)
-        );
+        assert_eq!(decode_error(b"\"\\ud800\\u12zz\""), err("Invalid \\uXXXX escape", 8));
     }
     #[test]
     fn high_surrogate_then_escaped_quote() {
-        assert_eq!(
-            decode_error(b"\"\\ud800\\\""),
-            err("Unterminated string starting at", 0)
-        );
+        assert_eq!(decode_error(b"\"\\ud800\\\""), err("Unterminated string starting at", 0));
     }
     #[test]
     fn lone_surrogate_escapes_valid() {
-        assert_eq!(
-            decode_error(b"[\"\\ud800\", \"\\udc00x\", \"\\ud800\\u0041\"]"),
-            Outcome::Valid
-        );
+        assert_eq!(decode_error(b"[\"\\ud800\", \"\\udc00x\", \"\\ud800\\u0041\"]"), Outcome::Valid);
     }
     #[test]
     fn backslash_at_end() {
-        assert_eq!(
-            decode_error(b"\"\\"),
-            err("Unterminated string starting at", 0)
-        );
+        assert_eq!(decode_error(b"\"\\"), err("Unterminated string starting at", 0));
     }
     #[test]
     fn extra_data() {
@@ -700,10 +645,7 @@ mod tests {
     }
     #[test]
     fn open_object() {
-        assert_eq!(
-            decode_error(b"{ "),
-            err("Expecting property name enclosed in double quotes", 2)
-        );
+        assert_eq!(decode_error(b"{ "), err("Expecting property name enclosed in double quotes", 2));
     }
     #[test]
     fn object_missing_value() {
@@ -711,17 +653,11 @@ mod tests {
     }
     #[test]
     fn object_missing_comma() {
-        assert_eq!(
-            decode_error(b"{\"a\":1 \"b\":2}"),
-            err("Expecting ',' delimiter", 7)
-        );
+        assert_eq!(decode_error(b"{\"a\":1 \"b\":2}"), err("Expecting ',' delimiter", 7));
     }
     #[test]
     fn object_comma_then_end() {
-        assert_eq!(
-            decode_error(b"{\"a\" : 1 , "),
-            err("Expecting property name enclosed in double quotes", 11)
-        );
+        assert_eq!(decode_error(b"{\"a\" : 1 , "), err("Expecting property name enclosed in double quotes", 11));
     }
     #[test]
     fn tru() {
@@ -737,10 +673,7 @@ mod tests {
     }
     #[test]
     fn infinities_valid() {
-        assert_eq!(
-            decode_error(b"[Infinity, -Infinity, -0, 1.5e300, 1E400]"),
-            Outcome::Valid
-        );
+        assert_eq!(decode_error(b"[Infinity, -Infinity, -0, 1.5e300, 1E400]"), Outcome::Valid);
     }
     #[test]
     fn partial_neg_infinity() {
@@ -756,10 +689,7 @@ mod tests {
     }
     #[test]
     fn comma_first_in_object() {
-        assert_eq!(
-            decode_error(b"{,}"),
-            err("Expecting property name enclosed in double quotes", 1)
-        );
+        assert_eq!(decode_error(b"{,}"), err("Expecting property name enclosed in double quotes", 1));
     }
     #[test]
     fn trailing_garbage() {
@@ -767,10 +697,7 @@ mod tests {
     }
     #[test]
     fn all_whitespace_kinds() {
-        assert_eq!(
-            decode_error(b" \x09\x0d\x0a[ \x09\x0d\x0a1 \x09\x0d\x0a] \x09\x0d\x0a"),
-            Outcome::Valid
-        );
+        assert_eq!(decode_error(b" \x09\x0d\x0a[ \x09\x0d\x0a1 \x09\x0d\x0a] \x09\x0d\x0a"), Outcome::Valid);
     }
     #[test]
     fn form_feed_is_not_whitespace() {
@@ -790,10 +717,7 @@ mod tests {
     }
     #[test]
     fn non_ascii_before_error() {
-        assert_eq!(
-            decode_error(b"[\"\xc3\xa9\xe2\x82\xac\", x]"),
-            err("Expecting value", 7)
-        );
+        assert_eq!(decode_error(b"[\"\xc3\xa9\xe2\x82\xac\", x]"), err("Expecting value", 7));
     }
     #[test]
     fn non_ascii_extra_data() {
@@ -812,17 +736,11 @@ mod tests {
     }
     #[test]
     fn bom_then_error() {
-        assert_eq!(
-            decode_error(b"\xef\xbb\xbf{bad"),
-            err("Expecting property name enclosed in double quotes", 1)
-        );
+        assert_eq!(decode_error(b"\xef\xbb\xbf{bad"), err("Expecting property name enclosed in double quotes", 1));
     }
     #[test]
     fn double_bom() {
-        assert_eq!(
-            decode_error(b"\xef\xbb\xbf\xef\xbb\xbf{}"),
-            err("Expecting value", 0)
-        );
+        assert_eq!(decode_error(b"\xef\xbb\xbf\xef\xbb\xbf{}"), err("Expecting value", 0));
     }
     #[test]
     fn invalid_utf8() {
@@ -838,28 +756,22 @@ mod tests {
     }
     #[test]
     fn utf8_surrogate_passes() {
-        assert_eq!(
-            decode_error(b"[\"\xed\xa0\x80\", x]"),
-            err("Expecting value", 6)
-        );
+        assert_eq!(decode_error(b"[\"\xed\xa0\x80\", x]"), err("Expecting value", 6));
     }
     #[test]
     fn utf16le_valid() {
-        assert_eq!(decode_error(b"{\x00\"\x00a\x00\"\x00:\x00 \x00[\x001\x00,\x00 \x00\"\x00\xe9\x00\"\x00]\x00}\x00"), Outcome::Valid);
+        assert_eq!(
+            decode_error(b"{\x00\"\x00a\x00\"\x00:\x00 \x00[\x001\x00,\x00 \x00\"\x00\xe9\x00\"\x00]\x00}\x00"),
+            Outcome::Valid
+        );
     }
     #[test]
     fn utf16be_error() {
-        assert_eq!(
-            decode_error(b"\x00[\x001\x00 \x002\x00]"),
-            err("Expecting ',' delimiter", 3)
-        );
+        assert_eq!(decode_error(b"\x00[\x001\x00 \x002\x00]"), err("Expecting ',' delimiter", 3));
     }
     #[test]
     fn utf16_bom_error() {
-        assert_eq!(
-            decode_error(b"\xff\xfe{\x00\"\x00\xe9\x00\"\x00:\x00 \x00x\x00}\x00"),
-            err("Expecting value", 6)
-        );
+        assert_eq!(decode_error(b"\xff\xfe{\x00\"\x00\xe9\x00\"\x00:\x00 \x00x\x00}\x00"), err("Expecting value", 6));
     }
     #[test]
     fn utf16_odd_length() {
@@ -871,10 +783,7 @@ mod tests {
     }
     #[test]
     fn utf32le_error() {
-        assert_eq!(
-            decode_error(b"[\x00\x00\x001\x00\x00\x00,\x00\x00\x00]\x00\x00\x00"),
-            err("Expecting value", 3)
-        );
+        assert_eq!(decode_error(b"[\x00\x00\x001\x00\x00\x00,\x00\x00\x00]\x00\x00\x00"), err("Expecting value", 3));
     }
     #[test]
     fn utf32_bom_valid() {
@@ -894,45 +803,27 @@ mod tests {
     }
     #[test]
     fn int_4300_digits_valid() {
-        assert_eq!(
-            decode_error(&cat(&[b"-", &rep(b"9", 4300)])),
-            Outcome::Valid
-        );
+        assert_eq!(decode_error(&cat(&[b"-", &rep(b"9", 4300)])), Outcome::Valid);
     }
     #[test]
     fn int_4301_digits() {
-        assert_eq!(
-            decode_error(&cat(&[b"[", &rep(b"1", 4301), b", x"])),
-            Outcome::IntTooLong
-        );
+        assert_eq!(decode_error(&cat(&[b"[", &rep(b"1", 4301), b", x"])), Outcome::IntTooLong);
     }
     #[test]
     fn syntax_error_before_long_int() {
-        assert_eq!(
-            decode_error(&cat(&[b"[x, ", &rep(b"1", 4301)])),
-            err("Expecting value", 1)
-        );
+        assert_eq!(decode_error(&cat(&[b"[x, ", &rep(b"1", 4301)])), err("Expecting value", 1));
     }
     #[test]
     fn long_float_valid() {
-        assert_eq!(
-            decode_error(&cat(&[&rep(b"1", 5000), b".5"])),
-            Outcome::Valid
-        );
+        assert_eq!(decode_error(&cat(&[&rep(b"1", 5000), b".5"])), Outcome::Valid);
     }
     #[test]
     fn long_int_with_exponent_valid() {
-        assert_eq!(
-            decode_error(&cat(&[&rep(b"1", 5000), b"e1"])),
-            Outcome::Valid
-        );
+        assert_eq!(decode_error(&cat(&[&rep(b"1", 5000), b"e1"])), Outcome::Valid);
     }
     #[test]
     fn syntax_error_before_depth() {
-        assert_eq!(
-            decode_error(&cat(&[&rep(b"[", 500), b"x"])),
-            err("Expecting value", 500)
-        );
+        assert_eq!(decode_error(&cat(&[&rep(b"[", 500), b"x"])), err("Expecting value", 500));
     }
     #[test]
     fn depth_100000_no_overflow() {

@@ -102,11 +102,7 @@ fn write_number(out: &mut String, n: &serde_json::Number) {
 
 /// Python repr() of a str.
 pub fn write_str(out: &mut String, s: &str) {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     out.push(quote);
     for ch in s.chars() {
         let cp = ch as u32;
@@ -136,11 +132,7 @@ pub fn write_str(out: &mut String, s: &str) {
 
 /// Python repr() of a bytes object.
 pub fn write_bytes(out: &mut String, bytes: &[u8]) {
-    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
-        b'"'
-    } else {
-        b'\''
-    };
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') { b'"' } else { b'\'' };
     out.push('b');
     out.push(char::from(quote));
     for &b in bytes {
@@ -222,11 +214,7 @@ fn shortest_digits(a: f64) -> (String, i64) {
     // `{:.N$e}` is the correctly rounded (ties-to-even) N-digit form of the exact value: it is
     // the closest N-digit decimal, so it is CPython's choice whenever it still reads back as `a`.
     let exact = format!("{a:.prec$e}", prec = n - 1);
-    let chosen = if exact.parse::<f64>().ok() == Some(a) {
-        exact
-    } else {
-        shortest
-    };
+    let chosen = if exact.parse::<f64>().ok() == Some(a) { exact } else { shortest };
     let (mut digits, exp) = split_sci(&chosen);
     while digits.len() > 1 && digits.ends_with('0') {
         digits.pop();
@@ -585,10 +573,7 @@ mod tests {
     }
     #[test]
     fn str_cjk_and_emoji() {
-        assert_eq!(
-            s("\u{4e2d}\u{6587}\u{1f600}"),
-            "'\u{4e2d}\u{6587}\u{1f600}'"
-        );
+        assert_eq!(s("\u{4e2d}\u{6587}\u{1f600}"), "'\u{4e2d}\u{6587}\u{1f600}'");
     }
     #[test]
     fn str_line_paragraph_separators() {
@@ -596,10 +581,7 @@ mod tests {
     }
     #[test]
     fn str_zero_width_and_marks() {
-        assert_eq!(
-            s("\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}"),
-            "'\\u200b\\u200c\\u200d\\u200e\\u200f'"
-        );
+        assert_eq!(s("\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}"), "'\\u200b\\u200c\\u200d\\u200e\\u200f'");
     }
     #[test]
     fn str_bom_char() {
@@ -611,10 +593,7 @@ mod tests {
     }
     #[test]
     fn str_private_use_planes() {
-        assert_eq!(
-            s("\u{f0000}\u{100000}\u{10ffff}"),
-            "'\\U000f0000\\U00100000\\U0010ffff'"
-        );
+        assert_eq!(s("\u{f0000}\u{100000}\u{10ffff}"), "'\\U000f0000\\U00100000\\U0010ffff'");
     }
     #[test]
     fn str_unassigned() {
@@ -666,10 +645,7 @@ mod tests {
     }
     #[test]
     fn bytes_utf8_bytes() {
-        assert_eq!(
-            b(b"caf\xc3\xa9\xf0\x9f\x98\x80"),
-            "b'caf\\xc3\\xa9\\xf0\\x9f\\x98\\x80'"
-        );
+        assert_eq!(b(b"caf\xc3\xa9\xf0\x9f\x98\x80"), "b'caf\\xc3\\xa9\\xf0\\x9f\\x98\\x80'");
     }
     #[test]
     fn bytes_empty() {
@@ -800,14 +776,14 @@ mod tests {
     }
     #[test]
     fn value_empty_containers() {
-        assert_eq!(
-            v("[[], {}, [[]], {\"a\": {}}]"),
-            "[[], {}, [[]], {'a': {}}]"
-        );
+        assert_eq!(v("[[], {}, [[]], {\"a\": {}}]"), "[[], {}, [[]], {'a': {}}]");
     }
     #[test]
     fn value_numbers() {
-        assert_eq!(v("[0, -2, 3.0, 1e16, 1E5, 1.5e-7, -0.0, 18446744073709551615, -9223372036854775808]"), "[0, -2, 3.0, 1e+16, 100000.0, 1.5e-07, -0.0, 18446744073709551615, -9223372036854775808]");
+        assert_eq!(
+            v("[0, -2, 3.0, 1e16, 1E5, 1.5e-7, -0.0, 18446744073709551615, -9223372036854775808]"),
+            "[0, -2, 3.0, 1e+16, 100000.0, 1.5e-07, -0.0, 18446744073709551615, -9223372036854775808]"
+        );
     }
     #[test]
     fn value_unicode() {
@@ -818,10 +794,7 @@ mod tests {
     }
     #[test]
     fn value_key_order() {
-        assert_eq!(
-            v("{\"z\": 1, \"a\": 2, \"m\": 3}"),
-            "{'z': 1, 'a': 2, 'm': 3}"
-        );
+        assert_eq!(v("{\"z\": 1, \"a\": 2, \"m\": 3}"), "{'z': 1, 'a': 2, 'm': 3}");
     }
     #[test]
     fn value_keys_with_quotes() {
@@ -848,10 +821,7 @@ mod tests {
     }
     #[test]
     fn value_deep_mixed() {
-        assert_eq!(
-            v("[{\"a\": [{\"b\": [1, {\"c\": []}]}]}]"),
-            "[{'a': [{'b': [1, {'c': []}]}]}]"
-        );
+        assert_eq!(v("[{\"a\": [{\"b\": [1, {\"c\": []}]}]}]"), "[{'a': [{'b': [1, {'c': []}]}]}]");
     }
     #[test]
     fn loc_empty() {
@@ -867,17 +837,11 @@ mod tests {
     }
     #[test]
     fn loc_three() {
-        assert_eq!(
-            loc(&[Key("body"), Index(0), Key("type")]),
-            "('body', 0, 'type')"
-        );
+        assert_eq!(loc(&[Key("body"), Index(0), Key("type")]), "('body', 0, 'type')");
     }
     #[test]
     fn loc_quoted_key() {
-        assert_eq!(
-            loc(&[Key("body"), Key("it's"), Index(12)]),
-            "('body', \"it's\", 12)"
-        );
+        assert_eq!(loc(&[Key("body"), Key("it's"), Index(12)]), "('body', \"it's\", 12)");
     }
     #[test]
     fn loc_index_only() {

@@ -39,11 +39,7 @@ const ROUTES: &[(Method, Shape, Operation)] = &[
     (Method::POST, Shape::Root, Operation::Create),
     (Method::PUT, Shape::Root, Operation::Upsert),
     (Method::PATCH, Shape::Id, Operation::Update),
-    (
-        Method::PUT,
-        Shape::IdThen("properties"),
-        Operation::ReplaceProperties,
-    ),
+    (Method::PUT, Shape::IdThen("properties"), Operation::ReplaceProperties),
     (Method::DELETE, Shape::Id, Operation::Delete),
     (Method::GET, Shape::IdThen("agents"), Operation::ListAgents),
     (Method::GET, Shape::IdThen("blocks"), Operation::ListBlocks),
@@ -85,14 +81,9 @@ fn match_path<'a>(method: &Method, rest: &'a str) -> Option<Routed<'a>> {
     for (route_method, shape, operation) in ROUTES {
         if let Some(identity_id) = shape_matches(*shape, rest) {
             if route_method == method {
-                return Some(Routed::Found {
-                    operation: *operation,
-                    identity_id,
-                });
+                return Some(Routed::Found { operation: *operation, identity_id });
             }
-            partial.get_or_insert(Routed::MethodNotAllowed {
-                allow: route_method.as_str(),
-            });
+            partial.get_or_insert(Routed::MethodNotAllowed { allow: route_method.as_str() });
         }
     }
     partial
@@ -126,56 +117,26 @@ mod tests {
 
     #[test]
     fn routes_in_declaration_order() {
-        assert_eq!(
-            route(&Method::GET, "/"),
-            Routed::Found {
-                operation: Operation::List,
-                identity_id: None
-            }
-        );
-        assert_eq!(
-            route(&Method::GET, "/count"),
-            Routed::Found {
-                operation: Operation::Count,
-                identity_id: None
-            }
-        );
+        assert_eq!(route(&Method::GET, "/"), Routed::Found { operation: Operation::List, identity_id: None });
+        assert_eq!(route(&Method::GET, "/count"), Routed::Found { operation: Operation::Count, identity_id: None });
         // /count is declared first, but DELETE reaches /{identity_id} with "count" as the id.
         assert_eq!(
             route(&Method::DELETE, "/count"),
-            Routed::Found {
-                operation: Operation::Delete,
-                identity_id: Some("count")
-            }
+            Routed::Found { operation: Operation::Delete, identity_id: Some("count") }
         );
         let agents = format!("/{ID}/agents");
         assert_eq!(
             route(&Method::GET, &agents),
-            Routed::Found {
-                operation: Operation::ListAgents,
-                identity_id: Some(ID)
-            }
+            Routed::Found { operation: Operation::ListAgents, identity_id: Some(ID) }
         );
     }
 
     #[test]
     fn wrong_method_lists_the_first_matching_route() {
-        assert_eq!(
-            route(&Method::DELETE, "/"),
-            Routed::MethodNotAllowed { allow: "GET" }
-        );
-        assert_eq!(
-            route(&Method::POST, "/count"),
-            Routed::MethodNotAllowed { allow: "GET" }
-        );
-        assert_eq!(
-            route(&Method::GET, &format!("/{ID}/properties")),
-            Routed::MethodNotAllowed { allow: "PUT" }
-        );
-        assert_eq!(
-            route(&Method::HEAD, "/"),
-            Routed::MethodNotAllowed { allow: "GET" }
-        );
+        assert_eq!(route(&Method::DELETE, "/"), Routed::MethodNotAllowed { allow: "GET" });
+        assert_eq!(route(&Method::POST, "/count"), Routed::MethodNotAllowed { allow: "GET" });
+        assert_eq!(route(&Method::GET, &format!("/{ID}/properties")), Routed::MethodNotAllowed { allow: "PUT" });
+        assert_eq!(route(&Method::HEAD, "/"), Routed::MethodNotAllowed { allow: "GET" });
     }
 
     #[test]

@@ -57,14 +57,7 @@ impl PydanticError {
         msg: impl Into<String>,
         input: ErrorInput,
     ) -> Self {
-        PydanticError {
-            kind,
-            section,
-            loc,
-            msg: msg.into(),
-            input,
-            ctx: Vec::new(),
-        }
+        PydanticError { kind, section, loc, msg: msg.into(), input, ctx: Vec::new() }
     }
 
     pub fn with_ctx(mut self, key: &'static str, value: CtxValue) -> Self {
@@ -140,12 +133,7 @@ pub fn expected_choices(options: &[Value]) -> String {
 
 /// Validates `instance` against the schema `letta/<schema_name>` and returns pydantic's errors,
 /// located under `section`, in pydantic's order.
-pub fn validate(
-    schemas: &Schemas,
-    schema_name: &str,
-    section: &'static str,
-    instance: &Value,
-) -> Vec<PydanticError> {
+pub fn validate(schemas: &Schemas, schema_name: &str, section: &'static str, instance: &Value) -> Vec<PydanticError> {
     let schema = schemas.get(schema_name);
     let mut errors = Vec::new();
     for error in schema.validator.iter_errors(instance) {
@@ -178,12 +166,7 @@ fn schema_at<'a>(schemas: &'a Schemas, root: &'a Value, path: &[LocPart]) -> Opt
     Some(schema)
 }
 
-fn type_error(
-    schemas: &Schemas,
-    root: &Value,
-    path: &[LocPart],
-    expected: JsonType,
-) -> (&'static str, &'static str) {
+fn type_error(schemas: &Schemas, root: &Value, path: &[LocPart], expected: JsonType) -> (&'static str, &'static str) {
     match expected {
         JsonType::String => ("string_type", "Input should be a valid string"),
         JsonType::Integer => ("int_type", "Input should be a valid integer"),
@@ -193,13 +176,9 @@ fn type_error(
         JsonType::Null => ("none_required", "Input should be None"),
         JsonType::Object => {
             // A model (it declares fields) is validated with from_attributes, which words it so.
-            let is_model =
-                schema_at(schemas, root, path).is_some_and(|s| s.get("properties").is_some());
+            let is_model = schema_at(schemas, root, path).is_some_and(|s| s.get("properties").is_some());
             if is_model {
-                (
-                    "model_attributes_type",
-                    "Input should be a valid dictionary or object to extract fields from",
-                )
+                ("model_attributes_type", "Input should be a valid dictionary or object to extract fields from")
             } else {
                 ("dict_type", "Input should be a valid dictionary")
             }
@@ -222,10 +201,7 @@ fn union_tag(expected: JsonType) -> &'static str {
 fn first_type(kind: &TypeKind) -> JsonType {
     match kind {
         TypeKind::Single(single) => *single,
-        TypeKind::Multiple(set) => set
-            .iter()
-            .find(|t| *t != JsonType::Null)
-            .unwrap_or(JsonType::Null),
+        TypeKind::Multiple(set) => set.iter().find(|t| *t != JsonType::Null).unwrap_or(JsonType::Null),
     }
 }
 
@@ -266,21 +242,11 @@ fn convert(
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default().to_string();
-            out.push(PydanticError::new(
-                "missing",
-                section,
-                at(LocPart::Key(name)),
-                "Field required",
-                input(),
-            ));
+            out.push(PydanticError::new("missing", section, at(LocPart::Key(name)), "Field required", input()));
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             for key in unexpected {
-                let value = error
-                    .instance()
-                    .get(key.as_str())
-                    .cloned()
-                    .unwrap_or(Value::Null);
+                let value = error.instance().get(key.as_str()).cloned().unwrap_or(Value::Null);
                 out.push(PydanticError::new(
                     "extra_forbidden",
                     section,
@@ -294,38 +260,19 @@ fn convert(
             let literal = schema_at(schemas, root, &path)
                 .and_then(|s| s.get("x-error-type"))
                 .is_some_and(|t| t == "literal_error");
-            let choices =
-                expected_choices(options.as_array().map(Vec::as_slice).unwrap_or_default());
+            let choices = expected_choices(options.as_array().map(Vec::as_slice).unwrap_or_default());
             let kind = if literal { "literal_error" } else { "enum" };
             out.push(
-                PydanticError::new(
-                    kind,
-                    section,
-                    path,
-                    format!("Input should be {choices}"),
-                    input(),
-                )
-                .with_ctx("expected", CtxValue::Text(choices)),
+                PydanticError::new(kind, section, path, format!("Input should be {choices}"), input())
+                    .with_ctx("expected", CtxValue::Text(choices)),
             );
         }
-        ValidationErrorKind::MinLength { limit } => out.push(length_error(
-            "string_too_short",
-            "at least",
-            "min_length",
-            *limit,
-            section,
-            path,
-            input(),
-        )),
-        ValidationErrorKind::MaxLength { limit } => out.push(length_error(
-            "string_too_long",
-            "at most",
-            "max_length",
-            *limit,
-            section,
-            path,
-            input(),
-        )),
+        ValidationErrorKind::MinLength { limit } => {
+            out.push(length_error("string_too_short", "at least", "min_length", *limit, section, path, input()))
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            out.push(length_error("string_too_long", "at most", "max_length", *limit, section, path, input()))
+        }
         ValidationErrorKind::Pattern { pattern } => {
             out.push(
                 PydanticError::new(
@@ -339,8 +286,7 @@ fn convert(
             );
         }
         ValidationErrorKind::AnyOf { context } => {
-            let arms: Vec<&Vec<ValidationError<'static>>> =
-                context.iter().filter(|arm| !is_null_arm(arm)).collect();
+            let arms: Vec<&Vec<ValidationError<'static>>> = context.iter().filter(|arm| !is_null_arm(arm)).collect();
             if arms.len() == 1 {
                 // Optional[X]: pydantic reports X's errors with no extra loc element.
                 for inner in arms[0] {
@@ -386,19 +332,9 @@ fn length_error(
     path: Vec<LocPart>,
     input: ErrorInput,
 ) -> PydanticError {
-    let unit = if limit == 1 {
-        "character"
-    } else {
-        "characters"
-    };
-    PydanticError::new(
-        kind,
-        section,
-        path,
-        format!("String should have {bound} {limit} {unit}"),
-        input,
-    )
-    .with_ctx(ctx_key, CtxValue::Int(limit))
+    let unit = if limit == 1 { "character" } else { "characters" };
+    PydanticError::new(kind, section, path, format!("String should have {bound} {limit} {unit}"), input)
+        .with_ctx(ctx_key, CtxValue::Int(limit))
 }
 
 /// Where an error sorts: pydantic validates fields in declaration order (the schema's `properties`
@@ -417,12 +353,8 @@ fn rank_of(schemas: &Schemas, root: &Value, instance: &Value, loc: &[LocPart]) -
                 match fields.and_then(|f| f.keys().position(|k| k == key)) {
                     Some(index) => index as u64,
                     None => {
-                        let container =
-                            value_at(instance, &loc[..depth]).and_then(Value::as_object);
-                        EXTRA
-                            + container
-                                .and_then(|c| c.keys().position(|k| k == key))
-                                .unwrap_or(0) as u64
+                        let container = value_at(instance, &loc[..depth]).and_then(Value::as_object);
+                        EXTRA + container.and_then(|c| c.keys().position(|k| k == key)).unwrap_or(0) as u64
                     }
                 }
             }
@@ -432,12 +364,7 @@ fn rank_of(schemas: &Schemas, root: &Value, instance: &Value, loc: &[LocPart]) -
     ranks
 }
 
-fn order(
-    schemas: &Schemas,
-    root: &Value,
-    instance: &Value,
-    errors: Vec<PydanticError>,
-) -> Vec<PydanticError> {
+fn order(schemas: &Schemas, root: &Value, instance: &Value, errors: Vec<PydanticError>) -> Vec<PydanticError> {
     // A constrained string stops at its first failed check: length before pattern.
     let length_failed: Vec<Vec<LocPart>> = errors
         .iter()
@@ -522,16 +449,8 @@ mod tests {
     #[test]
     fn nested_errors_sort_by_field_then_index() {
         let body = json!({"properties": [{"key": 1, "value": "v", "type": "bad"}, {"value": 1}], "name": 3});
-        let errors = validate(
-            Schemas::bundled().unwrap(),
-            "letta/IdentityUpdate",
-            "body",
-            &body,
-        );
-        let locs: Vec<String> = errors
-            .iter()
-            .map(|e| format!("{}:{:?}", e.kind, e.loc))
-            .collect();
+        let errors = validate(Schemas::bundled().unwrap(), "letta/IdentityUpdate", "body", &body);
+        let locs: Vec<String> = errors.iter().map(|e| format!("{}:{:?}", e.kind, e.loc)).collect();
         assert_eq!(
             locs,
             vec![
@@ -548,9 +467,6 @@ mod tests {
     fn choices_are_worded_like_pydantic() {
         assert_eq!(expected_choices(&[json!("a")]), "'a'");
         assert_eq!(expected_choices(&[json!("a"), json!("b")]), "'a' or 'b'");
-        assert_eq!(
-            expected_choices(&[json!("a"), json!("b"), json!("c")]),
-            "'a', 'b' or 'c'"
-        );
+        assert_eq!(expected_choices(&[json!("a"), json!("b"), json!("c")]), "'a', 'b' or 'c'");
     }
 }

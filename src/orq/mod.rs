@@ -8,7 +8,7 @@ pub mod query;
 use crate::clock::Clock;
 use crate::http::{json, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
-use crate::namespaces::{Namespace, Namespaces};
+use crate::namespaces::{bearer_key, namespace_of, Namespace, Namespaces};
 use crate::schema::Schemas;
 use crate::store::{PageBounds, WriteError};
 use hyper::header::{HeaderValue, ALLOW, LOCATION};
@@ -78,11 +78,7 @@ pub struct OrqError {
 
 impl OrqError {
     fn new(code: Code, message: impl Into<String>) -> OrqError {
-        OrqError {
-            code,
-            message: message.into(),
-            allow: None,
-        }
+        OrqError { code, message: message.into(), allow: None }
     }
 
     fn invalid(message: impl Into<String>) -> OrqError {
@@ -108,14 +104,9 @@ impl OrqError {
                 serde_json::json!({"error": self.message, "message": self.message, "code": self.code as u16})
             }
         };
-        let mut response = json(
-            self.code.status(),
-            serde_json::to_vec(&body).unwrap_or_default(),
-        );
+        let mut response = json(self.code.status(), serde_json::to_vec(&body).unwrap_or_default());
         if let Some(allow) = self.allow {
-            response
-                .headers_mut()
-                .insert(ALLOW, HeaderValue::from_static(allow));
+            response.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
         }
         response
     }
@@ -151,35 +142,21 @@ impl OrqApi {
         api_keys: Vec<String>,
     ) -> OrqApi {
         let api_keys = (!api_keys.is_empty()).then(|| api_keys.into_iter().collect());
-        OrqApi {
-            schemas,
-            default_revision,
-            tag_match,
-            api_keys,
-        }
+        OrqApi { schemas, default_revision, tag_match, api_keys }
     }
 
-    pub fn handle(
-        &self,
-        namespaces: &Namespaces,
-        ids: &IdSource,
-        clock: &Clock,
-        request: &ApiRequest,
-    ) -> ApiResponse {
+    pub fn handle(&self, namespaces: &Namespaces, ids: &IdSource, clock: &Clock, request: &ApiRequest) -> ApiResponse {
         let revision = match request.header(REVISION_HEADER) {
             None => self.default_revision,
             Some(text) => match Revision::parse(text) {
                 Some(revision) => revision,
                 None => {
-                    return OrqError::invalid(format!(
-                        "X-Mock-Orq-Api must be v1 or current, got {text:?}"
-                    ))
-                    .into_response(self.default_revision)
+                    return OrqError::invalid(format!("X-Mock-Orq-Api must be v1 or current, got {text:?}"))
+                        .into_response(self.default_revision)
                 }
             },
         };
-        self.dispatch(namespaces, ids, clock, request, revision)
-            .unwrap_or_else(|error| error.into_response(revision))
+        self.dispatch(namespaces, ids, clock, request, revision).unwrap_or_else(|error| error.into_response(revision))
     }
 
     fn dispatch(
@@ -207,20 +184,14 @@ impl OrqApi {
         let known = matches!(
             (route, method),
             (Route::Collection, &Method::GET | &Method::POST)
-                | (
-                    Route::Item(_),
-                    &Method::GET | &Method::PATCH | &Method::DELETE
-                )
+                | (Route::Item(_), &Method::GET | &Method::PATCH | &Method::DELETE)
                 | (Route::Contacts, &Method::POST)
         );
         if !known {
-            return Err(OrqError {
-                allow: Some(allow),
-                ..OrqError::new(Code::Unimplemented, "Method Not Allowed")
-            });
+            return Err(OrqError { allow: Some(allow), ..OrqError::new(Code::Unimplemented, "Method Not Allowed") });
         }
-        let key = self.api_key(request)?;
-        let namespace = namespaces.get(key);
+        self.check_api_key(request)?;
+        let namespace = namespaces.get(namespace_of(request));
         let workspace = &namespace.orq;
         // Only writes read the clock, so a stepping clock moves once per write.
         let now = || clock.now_micros() / 1000;
@@ -229,17 +200,10 @@ impl OrqApi {
             (Route::Collection, _) => self.create(&namespace, ids, now(), request, revision),
             (Route::Contacts, _) => self.upsert_contact(&namespace, ids, now(), request),
             (Route::Item(id), &Method::GET) => self.retrieve(workspace, id, request, revision),
-            (Route::Item(id), &Method::PATCH) => {
-                self.update(workspace, id, now(), request, revision)
-            }
+            (Route::Item(id), &Method::PATCH) => self.update(workspace, id, now(), request, revision),
             (Route::Item(id), _) => {
-                let identity = workspace
-                    .find(id)
-                    .ok_or_else(|| OrqError::not_found(revision))?;
-                workspace
-                    .identities
-                    .remove(&identity.id)
-                    .ok_or_else(|| OrqError::not_found(revision))?;
+                let identity = workspace.find(id).ok_or_else(|| OrqError::not_found(revision))?;
+                workspace.identities.remove(&identity.id).ok_or_else(|| OrqError::not_found(revision))?;
                 Ok(match revision {
                     Revision::Current => json(StatusCode::OK, "{}"),
                     Revision::V1 => {
@@ -252,50 +216,31 @@ impl OrqApi {
         }
     }
 
-    /// `Authorization: Bearer <key>`: the key is the workspace.
-    fn api_key<'r>(&self, request: &'r ApiRequest) -> Result<&'r str, OrqError> {
-        let header = request.header("authorization").unwrap_or_default().trim();
-        let key = match header.split_once(' ') {
-            Some((scheme, key))
-                if scheme.eq_ignore_ascii_case("bearer") && !key.trim().is_empty() =>
-            {
-                key.trim()
-            }
-            _ => {
-                return Err(OrqError::new(
-                    Code::Unauthenticated,
-                    "missing API key: send the header 'Authorization: Bearer <API key>'",
-                ))
-            }
+    /// Every orq request needs `Authorization: Bearer <key>`, with a listed key when keys are
+    /// restricted. The key also names the workspace, unless `X-Mock-Namespace` does.
+    fn check_api_key(&self, request: &ApiRequest) -> Result<(), OrqError> {
+        let Some(key) = bearer_key(request) else {
+            return Err(OrqError::new(
+                Code::Unauthenticated,
+                "missing API key: send the header 'Authorization: Bearer <API key>'",
+            ));
         };
-        if self
-            .api_keys
-            .as_ref()
-            .is_some_and(|keys| !keys.contains(key))
-        {
+        if self.api_keys.as_ref().is_some_and(|keys| !keys.contains(key)) {
             return Err(OrqError::new(Code::Unauthenticated, "invalid API key"));
         }
-        Ok(key)
+        Ok(())
     }
 
     /// The body as a JSON object, validated against `schema`. In the current revision `null` is
     /// the same as an absent field, as in proto3 JSON.
-    fn body(
-        &self,
-        request: &ApiRequest,
-        schema: &str,
-        revision: Revision,
-    ) -> Result<Map<String, Value>, OrqError> {
+    fn body(&self, request: &ApiRequest, schema: &str, revision: Revision) -> Result<Map<String, Value>, OrqError> {
         let value: Value = if request.body.iter().all(u8::is_ascii_whitespace) {
             Value::Object(Map::new())
         } else {
-            serde_json::from_slice(&request.body)
-                .map_err(|e| OrqError::invalid(format!("invalid JSON body: {e}")))?
+            serde_json::from_slice(&request.body).map_err(|e| OrqError::invalid(format!("invalid JSON body: {e}")))?
         };
         let Value::Object(mut fields) = value else {
-            return Err(OrqError::invalid(
-                "invalid request body: the body must be a JSON object",
-            ));
+            return Err(OrqError::invalid("invalid request body: the body must be a JSON object"));
         };
         if revision == Revision::Current {
             fields.retain(|_, value| !value.is_null());
@@ -308,23 +253,14 @@ impl OrqApi {
             .iter_errors(&instance)
             .map(|error| {
                 let path = error.instance_path().as_str();
-                let field = if path.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}: ", &path[1..])
-                };
+                let field = if path.is_empty() { String::new() } else { format!("{}: ", &path[1..]) };
                 format!("{field}{error}")
             })
             .collect();
         if !problems.is_empty() {
-            return Err(OrqError::invalid(format!(
-                "invalid request body: {}",
-                problems.join("; ")
-            )));
+            return Err(OrqError::invalid(format!("invalid request body: {}", problems.join("; "))));
         }
-        let Value::Object(fields) = instance else {
-            unreachable!("built as an object above")
-        };
+        let Value::Object(fields) = instance else { unreachable!("built as an object above") };
         Ok(fields)
     }
 
@@ -338,27 +274,11 @@ impl OrqApi {
         Ok(flag)
     }
 
-    fn retrieve(
-        &self,
-        workspace: &OrqData,
-        id: &str,
-        request: &ApiRequest,
-        revision: Revision,
-    ) -> Outcome {
-        let extras = Extras {
-            metrics: Self::flag(request, "include_metrics")?,
-            budget: Self::flag(request, "include_budget")?,
-        };
-        let identity = workspace
-            .find(id)
-            .ok_or_else(|| OrqError::not_found(revision))?;
-        Ok(single(
-            workspace,
-            &identity,
-            revision,
-            extras,
-            StatusCode::OK,
-        ))
+    fn retrieve(&self, workspace: &OrqData, id: &str, request: &ApiRequest, revision: Revision) -> Outcome {
+        let extras =
+            Extras { metrics: Self::flag(request, "include_metrics")?, budget: Self::flag(request, "include_budget")? };
+        let identity = workspace.find(id).ok_or_else(|| OrqError::not_found(revision))?;
+        Ok(single(workspace, &identity, revision, extras, StatusCode::OK))
     }
 
     fn create(
@@ -376,28 +296,15 @@ impl OrqApi {
         let fields = self.body(request, schema, revision)?;
         let identity = new_identity(ids, now, &fields);
         let workspace = &namespace.orq;
-        workspace
-            .identities
-            .insert(identity.id.clone(), identity.clone(), now * 1000)
-            .map_err(|_| {
-                OrqError::new(
-                    Code::AlreadyExists,
-                    format!(
-                        "an identity with external_id {:?} already exists",
-                        identity.external_id
-                    ),
-                )
-            })?;
-        let mut response = single(
-            workspace,
-            &identity,
-            revision,
-            Extras::default(),
-            StatusCode::CREATED,
-        );
+        workspace.identities.insert(identity.id.clone(), identity.clone(), now * 1000).map_err(|_| {
+            OrqError::new(
+                Code::AlreadyExists,
+                format!("an identity with external_id {:?} already exists", identity.external_id),
+            )
+        })?;
+        let mut response = single(workspace, &identity, revision, Extras::default(), StatusCode::CREATED);
         if revision == Revision::Current {
-            if let Ok(location) = HeaderValue::from_str(&format!("/v2/identities/{}", identity.id))
-            {
+            if let Ok(location) = HeaderValue::from_str(&format!("/v2/identities/{}", identity.id)) {
                 response.headers_mut().insert(LOCATION, location);
             }
         }
@@ -405,19 +312,10 @@ impl OrqApi {
     }
 
     /// v1's `POST /v2/contacts`: update the identity with this external_id, or create it.
-    fn upsert_contact(
-        &self,
-        namespace: &Namespace,
-        ids: &IdSource,
-        now: i64,
-        request: &ApiRequest,
-    ) -> Outcome {
+    fn upsert_contact(&self, namespace: &Namespace, ids: &IdSource, now: i64, request: &ApiRequest) -> Outcome {
         let fields = self.body(request, "orq/v1/CreateIdentityRequest", Revision::V1)?;
         let workspace = &namespace.orq;
-        let external_id = fields
-            .get("external_id")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let external_id = fields.get("external_id").and_then(Value::as_str).unwrap_or_default();
         let identity = match workspace.identities.find_unique(external_id) {
             Some(id) => workspace
                 .identities
@@ -428,43 +326,25 @@ impl OrqApi {
                 .map_err(|_| OrqError::not_found(Revision::V1))?,
             None => {
                 let identity = new_identity(ids, now, &fields);
-                workspace
-                    .identities
-                    .insert(identity.id.clone(), identity.clone(), now * 1000)
-                    .map_err(|_| {
-                        OrqError::new(
-                            Code::AlreadyExists,
-                            format!("an identity with external_id {external_id:?} already exists"),
-                        )
-                    })?;
+                workspace.identities.insert(identity.id.clone(), identity.clone(), now * 1000).map_err(|_| {
+                    OrqError::new(
+                        Code::AlreadyExists,
+                        format!("an identity with external_id {external_id:?} already exists"),
+                    )
+                })?;
                 identity
             }
         };
-        Ok(single(
-            workspace,
-            &identity,
-            Revision::V1,
-            Extras::default(),
-            StatusCode::OK,
-        ))
+        Ok(single(workspace, &identity, Revision::V1, Extras::default(), StatusCode::OK))
     }
 
-    fn update(
-        &self,
-        workspace: &OrqData,
-        id: &str,
-        now: i64,
-        request: &ApiRequest,
-        revision: Revision,
-    ) -> Outcome {
+    fn update(&self, workspace: &OrqData, id: &str, now: i64, request: &ApiRequest, revision: Revision) -> Outcome {
         let schema = match revision {
             Revision::Current => "orq/UpdateIdentityRequest",
             Revision::V1 => "orq/v1/UpdateIdentityRequest",
         };
         let fields = self.body(request, schema, revision)?;
-        let existing = workspace
-            .find(id)
-            .ok_or_else(|| OrqError::not_found(revision))?;
+        let existing = workspace.find(id).ok_or_else(|| OrqError::not_found(revision))?;
         let updated = workspace
             .identities
             .update(&existing.id, |identity| -> Result<(), ()> {
@@ -473,17 +353,9 @@ impl OrqApi {
             })
             .map_err(|error| match error {
                 WriteError::NotFound | WriteError::Rejected(()) => OrqError::not_found(revision),
-                WriteError::Conflict(_) => {
-                    OrqError::new(Code::AlreadyExists, "external_id is taken")
-                }
+                WriteError::Conflict(_) => OrqError::new(Code::AlreadyExists, "external_id is taken"),
             })?;
-        Ok(single(
-            workspace,
-            &updated,
-            revision,
-            Extras::default(),
-            StatusCode::OK,
-        ))
+        Ok(single(workspace, &updated, revision, Extras::default(), StatusCode::OK))
     }
 
     fn list(&self, workspace: &OrqData, request: &ApiRequest, revision: Revision) -> Outcome {
@@ -498,31 +370,21 @@ impl OrqApi {
             .map(|identity| match revision {
                 Revision::Current => identity.current_json(
                     &workspace.workspace_id,
-                    Extras {
-                        metrics: query.include_metrics,
-                        budget: query.include_budget,
-                    },
+                    Extras { metrics: query.include_metrics, budget: query.include_budget },
                 ),
                 // v1 documents metrics on every list item, asked for or not.
                 Revision::V1 => identity.v1_json(&workspace.workspace_id, true),
             })
             .collect();
         let body = serde_json::json!({"object": "list", "data": data, "has_more": has_more});
-        Ok(json(
-            StatusCode::OK,
-            serde_json::to_vec(&body).unwrap_or_default(),
-        ))
+        Ok(json(StatusCode::OK, serde_json::to_vec(&body).unwrap_or_default()))
     }
 
     fn matches(&self, identity: &OrqIdentity, query: &ListQuery) -> bool {
         let search_ok = query.search.as_ref().is_none_or(|needle| {
             [&identity.display_name, &identity.email]
                 .iter()
-                .any(|field| {
-                    field
-                        .as_ref()
-                        .is_some_and(|text| text.to_lowercase().contains(needle.as_str()))
-                })
+                .any(|field| field.as_ref().is_some_and(|text| text.to_lowercase().contains(needle.as_str())))
         });
         let has = |tag: &String| identity.tags.contains(tag);
         let tags_ok = query.tags.is_empty()
@@ -557,13 +419,7 @@ fn text(fields: &Map<String, Value>, name: &str) -> Option<String> {
 fn string_list(value: &Value) -> Vec<String> {
     value
         .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
         .unwrap_or_default()
 }
 
@@ -589,12 +445,7 @@ fn new_identity(ids: &IdSource, now: i64, fields: &Map<String, Value>) -> OrqIde
 /// Applies the fields of a body: only the fields sent change; `external_id` never does. An empty
 /// `email` clears it (both revisions); `null` clears a text field in v1 (in the current revision
 /// nulls were dropped before, as absent). `tags` and `metadata` are replaced whole.
-fn apply_changes(
-    identity: &mut OrqIdentity,
-    fields: &Map<String, Value>,
-    revision: Revision,
-    now: i64,
-) {
+fn apply_changes(identity: &mut OrqIdentity, fields: &Map<String, Value>, revision: Revision, now: i64) {
     for (name, slot) in [
         ("display_name", &mut identity.display_name),
         ("email", &mut identity.email),
@@ -617,9 +468,7 @@ fn apply_changes(
 }
 
 fn unknown_cursor(name: &str, id: &str) -> OrqError {
-    OrqError::invalid(format!(
-        "{name}: no identity with _id {id:?} in this workspace"
-    ))
+    OrqError::invalid(format!("{name}: no identity with _id {id:?} in this workspace"))
 }
 
 /// A page in the default order (newest first), walked from the cursor in the ordered index:
@@ -632,43 +481,15 @@ fn page_by_creation(
     let identities = &workspace.identities;
     let fetch = Some(query.limit + 1);
     let (bounds, backwards) = match &query.cursor {
-        Cursor::None => (
-            PageBounds {
-                lower: None,
-                upper: None,
-                descending: true,
-                limit: fetch,
-            },
-            false,
-        ),
+        Cursor::None => (PageBounds { lower: None, upper: None, descending: true, limit: fetch }, false),
         Cursor::After(id) => {
-            let at = identities
-                .order_of(id)
-                .ok_or_else(|| unknown_cursor("starting_after", id))?;
-            (
-                PageBounds {
-                    lower: None,
-                    upper: Some(at),
-                    descending: true,
-                    limit: fetch,
-                },
-                false,
-            )
+            let at = identities.order_of(id).ok_or_else(|| unknown_cursor("starting_after", id))?;
+            (PageBounds { lower: None, upper: Some(at), descending: true, limit: fetch }, false)
         }
         Cursor::Before(id) => {
             // The identities before the cursor in list order are the newer ones: walk up from it.
-            let at = identities
-                .order_of(id)
-                .ok_or_else(|| unknown_cursor("ending_before", id))?;
-            (
-                PageBounds {
-                    lower: Some(at),
-                    upper: None,
-                    descending: false,
-                    limit: fetch,
-                },
-                true,
-            )
+            let at = identities.order_of(id).ok_or_else(|| unknown_cursor("ending_before", id))?;
+            (PageBounds { lower: Some(at), upper: None, descending: false, limit: fetch }, true)
         }
     };
     let mut page = identities.page(bounds, keep);
@@ -688,38 +509,20 @@ fn page_sorted(
     mut keep: impl FnMut(&OrqIdentity) -> bool,
 ) -> Result<(Vec<OrqIdentity>, bool), OrqError> {
     // Oldest first, so a stable sort breaks ties newest first once reversed where needed.
-    let mut all: Vec<OrqIdentity> = workspace
-        .identities
-        .snapshot()
-        .into_iter()
-        .map(|(_, identity)| identity)
-        .collect();
+    let mut all: Vec<OrqIdentity> = workspace.identities.snapshot().into_iter().map(|(_, identity)| identity).collect();
     all.reverse();
     match sort {
-        SortBy::DisplayName => all.sort_by_cached_key(|i| {
-            (
-                i.display_name.is_none(),
-                i.display_name.as_ref().map(|n| n.to_lowercase()),
-            )
-        }),
+        SortBy::DisplayName => {
+            all.sort_by_cached_key(|i| (i.display_name.is_none(), i.display_name.as_ref().map(|n| n.to_lowercase())))
+        }
         SortBy::Updated => all.sort_by_key(|i| std::cmp::Reverse(i.updated_millis)),
         SortBy::Created => {}
     }
-    let position = |name: &str, id: &str| {
-        all.iter()
-            .position(|i| i.id == id)
-            .ok_or_else(|| unknown_cursor(name, id))
-    };
+    let position = |name: &str, id: &str| all.iter().position(|i| i.id == id).ok_or_else(|| unknown_cursor(name, id));
     let (candidates, backwards): (Vec<&OrqIdentity>, bool) = match &query.cursor {
         Cursor::None => (all.iter().collect(), false),
-        Cursor::After(id) => (
-            all[position("starting_after", id)? + 1..].iter().collect(),
-            false,
-        ),
-        Cursor::Before(id) => (
-            all[..position("ending_before", id)?].iter().rev().collect(),
-            true,
-        ),
+        Cursor::After(id) => (all[position("starting_after", id)? + 1..].iter().collect(), false),
+        Cursor::Before(id) => (all[..position("ending_before", id)?].iter().rev().collect(), true),
     };
     let mut page: Vec<OrqIdentity> = Vec::new();
     let mut has_more = false;

@@ -42,10 +42,7 @@ pub struct OrqData {
 
 impl OrqData {
     pub fn new(workspace_id: String) -> OrqData {
-        OrqData {
-            workspace_id,
-            identities: Collection::default(),
-        }
+        OrqData { workspace_id, identities: Collection::default() }
     }
 
     /// An identity by its `_id`, else by its `external_id`.
@@ -60,10 +57,7 @@ impl OrqData {
 /// `2026-01-15T04:13:15.986Z`: milliseconds and `Z`, as JavaScript's `toISOString()` writes.
 pub fn iso_millis(millis: i64) -> String {
     let (year, month, day, hour, minute, second, micro) = civil_utc(millis.saturating_mul(1000));
-    format!(
-        "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{:03}Z",
-        micro / 1000
-    )
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{:03}Z", micro / 1000)
 }
 
 /// What to add to an identity on the wire.
@@ -78,10 +72,7 @@ impl OrqIdentity {
         let mut out = Map::new();
         for name in names {
             let value = self.metrics.as_ref().and_then(|m| m.get(name)).cloned();
-            out.insert(
-                name.to_string(),
-                value.unwrap_or_else(|| Value::Number(Number::from(0))),
-            );
+            out.insert(name.to_string(), value.unwrap_or_else(|| Value::Number(Number::from(0))));
         }
         Value::Object(out)
     }
@@ -92,25 +83,17 @@ impl OrqIdentity {
         out.insert("_id".into(), Value::from(self.id.as_str()));
         out.insert("external_id".into(), Value::from(self.external_id.as_str()));
         out.insert("workspace_id".into(), Value::from(workspace_id));
-        for (key, value) in [
-            ("display_name", &self.display_name),
-            ("email", &self.email),
-            ("avatar_url", &self.avatar_url),
-        ] {
+        for (key, value) in
+            [("display_name", &self.display_name), ("email", &self.email), ("avatar_url", &self.avatar_url)]
+        {
             if let Some(value) = value {
                 out.insert(key.into(), Value::from(value.as_str()));
             }
         }
         out.insert("tags".into(), Value::from(self.tags.clone()));
         out.insert("metadata".into(), Value::Object(self.metadata.clone()));
-        out.insert(
-            "created".into(),
-            Value::from(iso_millis(self.created_millis)),
-        );
-        out.insert(
-            "updated".into(),
-            Value::from(iso_millis(self.updated_millis)),
-        );
+        out.insert("created".into(), Value::from(iso_millis(self.created_millis)));
+        out.insert("updated".into(), Value::from(iso_millis(self.updated_millis)));
         if extras.metrics {
             out.insert("metrics".into(), self.metrics_json(METRIC_NAMES));
         }
@@ -128,26 +111,15 @@ impl OrqIdentity {
         out.insert("_id".into(), Value::from(self.id.as_str()));
         out.insert("external_id".into(), Value::from(self.external_id.as_str()));
         out.insert("workspace_id".into(), Value::from(workspace_id));
-        for (key, value) in [
-            ("display_name", &self.display_name),
-            ("email", &self.email),
-            ("avatar_url", &self.avatar_url),
-        ] {
-            out.insert(
-                key.into(),
-                value.as_deref().map_or(Value::Null, Value::from),
-            );
+        for (key, value) in
+            [("display_name", &self.display_name), ("email", &self.email), ("avatar_url", &self.avatar_url)]
+        {
+            out.insert(key.into(), value.as_deref().map_or(Value::Null, Value::from));
         }
         out.insert("tags".into(), Value::from(self.tags.clone()));
         out.insert("metadata".into(), Value::Object(self.metadata.clone()));
-        out.insert(
-            "created".into(),
-            Value::from(iso_millis(self.created_millis)),
-        );
-        out.insert(
-            "updated".into(),
-            Value::from(iso_millis(self.updated_millis)),
-        );
+        out.insert("created".into(), Value::from(iso_millis(self.created_millis)));
+        out.insert("updated".into(), Value::from(iso_millis(self.updated_millis)));
         if with_metrics {
             out.insert("metrics".into(), self.metrics_json(V1_METRIC_NAMES));
         }
@@ -184,14 +156,8 @@ mod tests {
 
     #[test]
     fn current_leaves_unset_fields_out_and_fills_metrics() {
-        let text = serde_json::to_string(&identity().current_json(
-            "ws",
-            Extras {
-                metrics: true,
-                budget: true,
-            },
-        ))
-        .unwrap();
+        let text =
+            serde_json::to_string(&identity().current_json("ws", Extras { metrics: true, budget: true })).unwrap();
         assert_eq!(
             text,
             r#"{"_id":"01JJ1HDHN79XAS7A01WB3HYSDB","external_id":"cust_1","workspace_id":"ws","display_name":"Ada","tags":["pro"],"metadata":{"plan":"pro"},"created":"2026-01-15T04:13:15.986Z","updated":"2026-01-15T04:13:15.986Z","metrics":{"total_tokens":0,"total_cost":1.5,"total_requests":0,"error_rate":0}}"#

@@ -50,12 +50,7 @@ pub fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
 pub fn parse_tag_list(text: &str) -> Result<Vec<String>, String> {
     let trimmed = text.trim();
     if !trimmed.starts_with('[') {
-        return Ok(trimmed
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .collect());
+        return Ok(trimmed.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect());
     }
     if let Ok(Value::Array(items)) = serde_json::from_str::<Value>(trimmed) {
         return items
@@ -66,8 +61,7 @@ pub fn parse_tag_list(text: &str) -> Result<Vec<String>, String> {
             })
             .collect();
     }
-    parse_python_string_list(trimmed)
-        .ok_or_else(|| format!("tags is not a list of strings: {text:?}"))
+    parse_python_string_list(trimmed).ok_or_else(|| format!("tags is not a list of strings: {text:?}"))
 }
 
 /// Parses `['a', "b's"]`: Python's repr of a list of strings.
@@ -127,26 +121,18 @@ fn hex_char(chars: &mut impl Iterator<Item = char>, digits: usize) -> Option<cha
 fn parse_filter_by(text: &str) -> Result<Vec<String>, String> {
     let trimmed = text.trim();
     if trimmed.starts_with('{') {
-        let value: Value = serde_json::from_str(trimmed)
-            .map_err(|e| format!("filter_by is not valid JSON: {e}"))?;
+        let value: Value = serde_json::from_str(trimmed).map_err(|e| format!("filter_by is not valid JSON: {e}"))?;
         return match value.get("tags") {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::Array(_)) => parse_tag_list(&value["tags"].to_string()),
             Some(Value::String(list)) => parse_tag_list(list),
-            Some(other) => Err(format!(
-                "filter_by.tags must be a list of strings, got {other}"
-            )),
+            Some(other) => Err(format!("filter_by.tags must be a list of strings, got {other}")),
         };
     }
-    match trimmed
-        .strip_prefix("tags=")
-        .or_else(|| trimmed.strip_prefix("tags:"))
-    {
+    match trimmed.strip_prefix("tags=").or_else(|| trimmed.strip_prefix("tags:")) {
         Some(list) => parse_tag_list(list),
         None if trimmed.is_empty() => Ok(Vec::new()),
-        None => Err(format!(
-            "filter_by must be a JSON object like {{\"tags\":[\"a\"]}} or tags=a,b, got {text:?}"
-        )),
+        None => Err(format!("filter_by must be a JSON object like {{\"tags\":[\"a\"]}} or tags=a,b, got {text:?}")),
     }
 }
 
@@ -204,9 +190,7 @@ impl ListQuery {
             }
         }
         query.cursor = match (after, before) {
-            (Some(_), Some(_)) => {
-                return Err("starting_after and ending_before cannot be used together".into())
-            }
+            (Some(_), Some(_)) => return Err("starting_after and ending_before cannot be used together".into()),
             (Some(after), None) => Cursor::After(after),
             (None, Some(before)) => Cursor::Before(before),
             (None, None) => Cursor::None,
@@ -227,25 +211,13 @@ mod tests {
     #[test]
     fn every_tag_encoding_parses() {
         let expected = vec!["premium".to_string(), "beta user".to_string()];
-        assert_eq!(
-            tags("filter_by.tags=premium&filter_by.tags=beta+user"),
-            expected
-        );
-        assert_eq!(
-            tags("filter_by=%7B%22tags%22%3A%5B%22premium%22%2C%22beta+user%22%5D%7D"),
-            expected
-        );
+        assert_eq!(tags("filter_by.tags=premium&filter_by.tags=beta+user"), expected);
+        assert_eq!(tags("filter_by=%7B%22tags%22%3A%5B%22premium%22%2C%22beta+user%22%5D%7D"), expected);
         assert_eq!(tags("filter_by=tags%3Dpremium%2Cbeta+user"), expected);
         assert_eq!(tags("tags=premium,beta+user"), expected);
-        assert_eq!(
-            tags("filter_by[tags]=premium&filter_by[tags]=beta%20user"),
-            expected
-        );
+        assert_eq!(tags("filter_by[tags]=premium&filter_by[tags]=beta%20user"), expected);
         // orq-ai-sdk 4.9.3 sends Python's repr of the list.
-        assert_eq!(
-            tags("tags=%5B%27premium%27%2C+%27beta+user%27%5D"),
-            expected
-        );
+        assert_eq!(tags("tags=%5B%27premium%27%2C+%27beta+user%27%5D"), expected);
         assert_eq!(tags(r#"tags=["premium","beta user"]"#), expected);
         // The current encoding keeps commas inside a tag.
         assert_eq!(tags("filter_by.tags=a,b"), vec!["a,b".to_string()]);
@@ -253,14 +225,8 @@ mod tests {
 
     #[test]
     fn python_list_repr_with_quotes_and_escapes() {
-        assert_eq!(
-            parse_python_string_list(r#"["it's", 'a\'b', 'c\\d']"#).unwrap(),
-            vec!["it's", "a'b", "c\\d"]
-        );
-        assert_eq!(
-            parse_python_string_list("[]").unwrap(),
-            Vec::<String>::new()
-        );
+        assert_eq!(parse_python_string_list(r#"["it's", 'a\'b', 'c\\d']"#).unwrap(), vec!["it's", "a'b", "c\\d"]);
+        assert_eq!(parse_python_string_list("[]").unwrap(), Vec::<String>::new());
         assert!(parse_python_string_list("['a' 'b']").is_none());
         assert!(parse_python_string_list("['a").is_none());
     }
@@ -269,51 +235,22 @@ mod tests {
     fn limits_and_cursors() {
         assert_eq!(ListQuery::parse("").unwrap().limit, 10);
         assert_eq!(ListQuery::parse("limit=50").unwrap().limit, 50);
-        assert_eq!(
-            ListQuery::parse("limit=0").unwrap_err(),
-            "limit must be between 1 and 50, got 0"
-        );
-        assert_eq!(
-            ListQuery::parse("limit=51").unwrap_err(),
-            "limit must be between 1 and 50, got 51"
-        );
-        assert_eq!(
-            ListQuery::parse("limit=x").unwrap_err(),
-            "limit must be an integer, got \"x\""
-        );
-        assert_eq!(
-            ListQuery::parse("starting_after=A").unwrap().cursor,
-            Cursor::After("A".into())
-        );
-        assert_eq!(
-            ListQuery::parse("ending_before=B").unwrap().cursor,
-            Cursor::Before("B".into())
-        );
+        assert_eq!(ListQuery::parse("limit=0").unwrap_err(), "limit must be between 1 and 50, got 0");
+        assert_eq!(ListQuery::parse("limit=51").unwrap_err(), "limit must be between 1 and 50, got 51");
+        assert_eq!(ListQuery::parse("limit=x").unwrap_err(), "limit must be an integer, got \"x\"");
+        assert_eq!(ListQuery::parse("starting_after=A").unwrap().cursor, Cursor::After("A".into()));
+        assert_eq!(ListQuery::parse("ending_before=B").unwrap().cursor, Cursor::Before("B".into()));
         assert!(ListQuery::parse("starting_after=A&ending_before=B").is_err());
     }
 
     #[test]
     fn search_flags_and_sort() {
-        assert!(ListQuery::parse("search=a")
-            .unwrap_err()
-            .contains("at least 2"));
-        assert_eq!(
-            ListQuery::parse("search=AdA").unwrap().search.as_deref(),
-            Some("ada")
-        );
+        assert!(ListQuery::parse("search=a").unwrap_err().contains("at least 2"));
+        assert_eq!(ListQuery::parse("search=AdA").unwrap().search.as_deref(), Some("ada"));
         assert_eq!(ListQuery::parse("search=").unwrap().search, None);
-        assert!(
-            ListQuery::parse("include_metrics=1&include_budget=true")
-                .unwrap()
-                .include_metrics
-        );
+        assert!(ListQuery::parse("include_metrics=1&include_budget=true").unwrap().include_metrics);
         assert!(ListQuery::parse("include_metrics=yes").is_err());
-        assert_eq!(
-            ListQuery::parse("sort_by=IDENTITY_SORT_FIELD_UPDATED")
-                .unwrap()
-                .sort_by,
-            SortBy::Updated
-        );
+        assert_eq!(ListQuery::parse("sort_by=IDENTITY_SORT_FIELD_UPDATED").unwrap().sort_by, SortBy::Updated);
         assert!(ListQuery::parse("sort_by=NAME").is_err());
     }
 }

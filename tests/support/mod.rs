@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::{HeaderMap, Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
-use identity_mock::{Config, Server};
+use identity_mock::{Config, MockServer as Server};
 
 pub struct Reply {
     pub status: StatusCode,
@@ -20,8 +20,7 @@ impl Reply {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -30,25 +29,14 @@ impl Reply {
 }
 
 pub async fn start(config: Config) -> Server {
-    Server::start(Config { port: 0, ..config })
-        .await
-        .expect("server starts")
+    Server::start_with(Config { port: 0, ..config }).await.expect("server starts")
 }
 
 /// Sends one request on a new connection. `headers` are sent as given, repeats included.
-pub async fn send(
-    server: &Server,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&[u8]>,
-) -> Reply {
-    let stream = tokio::net::TcpStream::connect(server.addr())
-        .await
-        .expect("connect");
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .expect("handshake");
+pub async fn send(server: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Reply {
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.expect("connect");
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("handshake");
     tokio::spawn(connection);
     let mut request = Request::builder()
         .method(Method::from_bytes(method.as_bytes()).expect("method"))
@@ -58,23 +46,11 @@ pub async fn send(
         request = request.header(*name, *value);
     }
     let body = Full::new(Bytes::copy_from_slice(body.unwrap_or_default()));
-    let response = sender
-        .send_request(request.body(body).expect("request"))
-        .await
-        .expect("response");
+    let response = sender.send_request(request.body(body).expect("request")).await.expect("response");
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    let body = response.into_body().collect().await.expect("body").to_bytes();
+    Reply { status, headers, body }
 }
 
 pub async fn get(server: &Server, path: &str) -> Reply {
@@ -82,19 +58,7 @@ pub async fn get(server: &Server, path: &str) -> Reply {
 }
 
 /// A JSON request with `content-type: application/json`.
-pub async fn send_json(
-    server: &Server,
-    method: &str,
-    path: &str,
-    body: &serde_json::Value,
-) -> Reply {
+pub async fn send_json(server: &Server, method: &str, path: &str, body: &serde_json::Value) -> Reply {
     let bytes = serde_json::to_vec(body).expect("encode");
-    send(
-        server,
-        method,
-        path,
-        &[("content-type", "application/json")],
-        Some(&bytes),
-    )
-    .await
+    send(server, method, path, &[("content-type", "application/json")], Some(&bytes)).await
 }

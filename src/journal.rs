@@ -1,0 +1,184 @@
+//! The request journal: the last N requests and their responses, in a ring buffer, so memory
+//! never grows with traffic. A size of 0 turns it off and costs nothing per request.
+
+use parking_lot::Mutex;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Bodies are kept up to this many bytes (marked `body_truncated` beyond).
+pub const MAX_BODY_BYTES: usize = 8 * 1024;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RecordedRequest {
+    /// Counts every recorded request since the server started.
+    pub seq: u64,
+    pub namespace: String,
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub request_body: String,
+    pub request_body_truncated: bool,
+    pub status: u16,
+    pub response_body: String,
+    pub response_body_truncated: bool,
+    pub duration_micros: u64,
+}
+
+/// Which requests a query of the journal selects.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub method: Option<String>,
+    /// A path, or a pattern where `*` matches any run of characters.
+    pub path: Option<String>,
+    pub status: Option<u16>,
+    pub namespace: Option<String>,
+}
+
+impl Filter {
+    fn matches(&self, entry: &RecordedRequest) -> bool {
+        self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&entry.method))
+            && self.path.as_ref().is_none_or(|p| glob_match(p, &entry.path))
+            && self.status.is_none_or(|s| s == entry.status)
+            && self.namespace.as_ref().is_none_or(|n| *n == entry.namespace)
+    }
+}
+
+/// `*` matches any run of characters (also none); everything else matches itself.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Cuts `bytes` to [`MAX_BODY_BYTES`] as text; says whether it cut.
+pub fn body_text(bytes: &[u8]) -> (String, bool) {
+    let cut = bytes.len() > MAX_BODY_BYTES;
+    (String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY_BYTES)]).into_owned(), cut)
+}
+
+pub struct Journal {
+    capacity: usize,
+    state: Mutex<(u64, VecDeque<RecordedRequest>)>,
+}
+
+impl Journal {
+    pub fn new(capacity: usize) -> Journal {
+        Journal { capacity, state: Mutex::new((0, VecDeque::with_capacity(capacity.min(1024)))) }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
+    /// Records a request; its `seq` is assigned here.
+    pub fn record(&self, mut entry: RecordedRequest) {
+        if !self.enabled() {
+            return;
+        }
+        let mut state = self.state.lock();
+        state.0 += 1;
+        entry.seq = state.0;
+        if state.1.len() == self.capacity {
+            state.1.pop_front();
+        }
+        state.1.push_back(entry);
+    }
+
+    /// The matching requests, oldest first; with `limit`, only the most recent ones.
+    pub fn query(&self, filter: &Filter, limit: Option<usize>) -> Vec<RecordedRequest> {
+        let state = self.state.lock();
+        let matching: Vec<&RecordedRequest> = state.1.iter().filter(|e| filter.matches(e)).collect();
+        let skip = limit.map_or(0, |limit| matching.len().saturating_sub(limit));
+        matching.into_iter().skip(skip).cloned().collect()
+    }
+
+    pub fn count(&self, filter: &Filter) -> usize {
+        self.state.lock().1.iter().filter(|e| filter.matches(e)).count()
+    }
+
+    /// Empties the journal; returns how many entries it held.
+    pub fn clear(&self) -> usize {
+        let mut state = self.state.lock();
+        let held = state.1.len();
+        state.1.clear();
+        held
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str, status: u16) -> RecordedRequest {
+        RecordedRequest {
+            seq: 0,
+            namespace: "default".into(),
+            method: "GET".into(),
+            path: path.into(),
+            query: String::new(),
+            request_body: String::new(),
+            request_body_truncated: false,
+            status,
+            response_body: String::new(),
+            response_body_truncated: false,
+            duration_micros: 1,
+        }
+    }
+
+    #[test]
+    fn the_ring_keeps_the_newest_entries() {
+        let journal = Journal::new(3);
+        for i in 0..5 {
+            journal.record(entry(&format!("/p{i}"), 200));
+        }
+        let all = journal.query(&Filter::default(), None);
+        assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
+        assert_eq!(journal.query(&Filter::default(), Some(1))[0].path, "/p4");
+        assert_eq!(journal.clear(), 3);
+        assert_eq!(journal.count(&Filter::default()), 0);
+    }
+
+    #[test]
+    fn size_zero_records_nothing() {
+        let journal = Journal::new(0);
+        journal.record(entry("/p", 200));
+        assert_eq!(journal.count(&Filter::default()), 0);
+    }
+
+    #[test]
+    fn filters_and_globs() {
+        let journal = Journal::new(10);
+        journal.record(entry("/v1/identities/", 200));
+        journal.record(entry("/v2/identities/abc", 404));
+        let by_status = Filter { status: Some(404), ..Filter::default() };
+        assert_eq!(journal.count(&by_status), 1);
+        let by_glob = Filter { path: Some("/v*/identities/*".into()), ..Filter::default() };
+        assert_eq!(journal.count(&by_glob), 2);
+        assert!(glob_match("*", ""));
+        assert!(glob_match("/a/*/c", "/a/b/c"));
+        assert!(!glob_match("/a/*/c", "/a/b/d"));
+        assert!(glob_match("a*b*c", "abc"));
+        assert!(!glob_match("a*b*c", "acb"));
+        assert!(!glob_match("ab*ba", "aba"));
+    }
+
+    #[test]
+    fn long_bodies_are_cut() {
+        let (text, cut) = body_text(&vec![b'x'; MAX_BODY_BYTES + 1]);
+        assert_eq!((text.len(), cut), (MAX_BODY_BYTES, true));
+        assert_eq!(body_text(b"{}"), ("{}".to_string(), false));
+    }
+}
