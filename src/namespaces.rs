@@ -61,8 +61,18 @@ impl Namespaces {
     pub fn new(fixtures: Fixtures, start_micros: i64) -> Namespaces {
         let start = Arc::new(fixtures);
         let namespaces = Namespaces { by_name: DashMap::new(), seed: RwLock::new(start.clone()), start, start_micros };
-        namespaces.get(DEFAULT_NAMESPACE);
+        namespaces.create_named();
         namespaces
+    }
+
+    /// Creates the default namespace and every namespace the seed names, so that they exist (and
+    /// show in the state dump) before any request names them.
+    fn create_named(&self) {
+        let seed = self.seed.read().clone();
+        self.get(DEFAULT_NAMESPACE);
+        for name in seed.namespaces.keys() {
+            self.get(name);
+        }
     }
 
     /// The namespace called `name`, created from the fixtures if this is its first use.
@@ -101,6 +111,7 @@ impl Namespaces {
             None => {
                 *self.seed.write() = if empty { Arc::new(Fixtures::default()) } else { self.start.clone() };
                 self.by_name.clear();
+                self.create_named();
             }
         }
     }

@@ -88,3 +88,43 @@ fn a_bad_fixtures_file_stops_the_start_with_file_pointer_and_rule() {
     assert!(stderr.contains(&format!("{}: /letta/identities/0/identity_type:", file.display())), "{stderr}");
     assert!(stderr.contains("rule: schemas/letta/IdentityType.json#/enum)"), "{stderr}");
 }
+
+/// A raw HTTP/1.1 request with a JSON body; returns the whole response text.
+fn http_post(address: &str, path: &str, headers: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nhost: mock\r\nconnection: close\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn seed_and_clock_flags_make_runs_repeat_byte_for_byte() {
+    let run = || {
+        let (child, address) = start(&["--port", "0", "--seed", "7", "--clock", "fixed:2025-01-01T00:00:00Z"]);
+        let letta =
+            http_post(&address, "/v1/identities/", "", r#"{"identifier_key":"k","name":"n","identity_type":"user"}"#);
+        let orq = http_post(&address, "/v2/identities", "authorization: Bearer k\r\n", r#"{"external_id":"e"}"#);
+        let missing = http_get(&address, "/v1/identities/identity-123e4567-e89b-42d3-8456-426614174000");
+        terminate(child);
+        format!("{letta}\n{orq}\n{missing}")
+    };
+    let first = run();
+    assert!(first.contains("date: Wed, 01 Jan 2025 00:00:00 GMT"), "{first}");
+    assert!(first.contains("created_at=datetime.datetime(2025, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)"), "{first}");
+    assert_eq!(first, run());
+}
+
+#[test]
+fn a_bad_clock_flag_is_refused_with_its_reason() {
+    let output = Command::new(BIN).args(["--clock", "fixed:yesterday"]).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not an RFC 3339 time"), "{stderr}");
+}

@@ -35,22 +35,46 @@ pub async fn start(config: Config) -> Server {
 /// Sends one request on a new connection. `headers` are sent as given, repeats included.
 pub async fn send(server: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Reply {
     let stream = tokio::net::TcpStream::connect(server.addr()).await.expect("connect");
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("handshake");
+    let body = body.map(Bytes::copy_from_slice);
+    let host = server.addr().to_string();
+    let mut with_host = vec![("host", host.as_str())];
+    with_host.extend_from_slice(headers);
+    try_send_on(stream, method, path, &with_host, body).await.expect("response")
+}
+
+/// Sends one request on `stream`.
+pub async fn send_on(
+    stream: tokio::net::TcpStream,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<String>,
+) -> Reply {
+    try_send_on(stream, method, path, headers, body.map(Bytes::from)).await.expect("response")
+}
+
+/// Sends one request on `stream`; an error when the server closes the connection unanswered.
+pub async fn try_send_on(
+    stream: tokio::net::TcpStream,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Bytes>,
+) -> Result<Reply, hyper::Error> {
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
     tokio::spawn(connection);
-    let mut request = Request::builder()
-        .method(Method::from_bytes(method.as_bytes()).expect("method"))
-        .uri(path)
-        .header("host", server.addr().to_string());
+    let mut request = Request::builder().method(Method::from_bytes(method.as_bytes()).expect("method")).uri(path);
+    if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+        request = request.header("host", "mock");
+    }
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let body = Full::new(Bytes::copy_from_slice(body.unwrap_or_default()));
-    let response = sender.send_request(request.body(body).expect("request")).await.expect("response");
+    let response = sender.send_request(request.body(Full::new(body.unwrap_or_default())).expect("request")).await?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.into_body().collect().await.expect("body").to_bytes();
-    Reply { status, headers, body }
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok(Reply { status, headers, body })
 }
 
 pub async fn get(server: &Server, path: &str) -> Reply {
