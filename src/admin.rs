@@ -52,9 +52,22 @@ fn flag(request: &ApiRequest, name: &str) -> Result<bool, AdminError> {
     }
 }
 
+/// With `--admin-token`, the admin API wants `Authorization: Bearer <token>` or
+/// `X-Admin-Token: <token>`.
+fn authorized(app: &App, request: &ApiRequest) -> bool {
+    let Some(token) = &app.admin_token else { return true };
+    let given = request.header("x-admin-token").map(str::trim).or_else(|| crate::namespaces::bearer_key(request));
+    given == Some(token.as_str())
+}
+
 /// Answers `/__admin<rest>`.
 pub fn handle(app: &App, request: &ApiRequest, rest: &str) -> ApiResponse {
+    if !authorized(app, request) {
+        return error(StatusCode::UNAUTHORIZED, "the admin API needs the admin token: Authorization: Bearer <token>")
+            .into_response();
+    }
     let outcome = match (&request.method, rest) {
+        (&Method::GET, "/test/panic") if app.test_routes => panic!("the test route panics on purpose"),
         (&Method::GET, "/health") => Ok(health(app)),
         (&Method::POST, "/reset") => reset(app, request),
         (&Method::POST, "/fixtures") => load_fixtures(app, request),

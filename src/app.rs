@@ -14,6 +14,7 @@ use crate::orq::{self, OrqApi};
 use crate::schema::{SchemaError, Schemas};
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Method, StatusCode};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub struct App {
@@ -27,6 +28,10 @@ pub struct App {
     pub(crate) faults: Faults,
     pub(crate) openapi: bytes::Bytes,
     pub(crate) started: Instant,
+    pub(crate) admin_token: Option<String>,
+    pub(crate) test_routes: bool,
+    /// Set by every request that may change the state; the state file writer clears it.
+    dirty: AtomicBool,
     cors: bool,
 }
 
@@ -56,10 +61,15 @@ impl App {
             None => IdSource::random(),
         };
         let clock = config.clock.clone();
-        let fixtures = Fixtures::load(&config.fixtures, schemas, &ids).map_err(StartError::Fixtures)?;
+        // A state file left by an earlier run wins over the fixtures; a broken one stops the start.
+        let source = match &config.state_file {
+            Some(path) if path.exists() => crate::fixtures::FixtureSource::Path(path.clone()),
+            _ => config.fixtures.clone(),
+        };
+        let fixtures = Fixtures::load(&source, schemas, &ids).map_err(StartError::Fixtures)?;
         let started_micros = clock.now_micros();
         Ok(App {
-            letta_api: LettaApi::new(schemas, started_micros, config.fix_upstream_bugs),
+            letta_api: LettaApi::new(schemas, started_micros, config.fix_upstream_bugs, config.api_keys.clone()),
             orq_api: OrqApi::new(schemas, config.orq_revision, config.orq_tag_match, config.api_keys.clone()),
             namespaces: Namespaces::new(fixtures, started_micros),
             schemas,
@@ -69,14 +79,30 @@ impl App {
             faults: Faults::default(),
             openapi: crate::openapi::document(schemas).into(),
             started: Instant::now(),
+            admin_token: config.admin_token.clone(),
+            test_routes: config.test_routes,
+            dirty: AtomicBool::new(false),
             cors: config.cors,
         })
+    }
+
+    /// Whether the state may have changed since the last call.
+    pub fn take_dirty(&self) -> bool {
+        self.dirty.swap(false, Ordering::AcqRel)
+    }
+
+    /// The whole state as a fixtures document.
+    pub fn state_document(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.namespaces.dump()).unwrap_or_default()
     }
 
     /// Answers a request: faults first, then the API, then the journal. `None` means the
     /// connection is to be dropped without an answer.
     pub async fn answer(&self, request: ApiRequest) -> Option<ApiResponse> {
         let started = Instant::now();
+        if !matches!(request.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            self.dirty.store(true, Ordering::Release);
+        }
         let admin = request.path.starts_with("/__admin") || request.path == "/openapi.json";
         let fault = if admin { None } else { self.faults.take(request.method.as_str(), &request.path) };
         if let Some(fault) = &fault {

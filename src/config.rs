@@ -30,6 +30,18 @@ pub struct Config {
     pub journal_size: usize,
     /// Answer CORS preflights and add `access-control-allow-origin`.
     pub cors: bool,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers.
+    pub header_read_timeout: std::time::Duration,
+    /// When set, `/__admin` needs `Authorization: Bearer <token>` (or `X-Admin-Token: <token>`).
+    pub admin_token: Option<String>,
+    /// Where the state is kept across restarts; `None` keeps it in memory only.
+    pub state_file: Option<std::path::PathBuf>,
+    /// At most this long between two writes of the state file while the state changes.
+    pub state_interval: std::time::Duration,
+    /// Serve `/__admin/test/panic`, a route that panics, for testing that a panic costs one request.
+    pub test_routes: bool,
 }
 
 impl Default for Config {
@@ -47,6 +59,12 @@ impl Default for Config {
             api_keys: Vec::new(),
             journal_size: 1000,
             cors: true,
+            max_connections: 1024,
+            header_read_timeout: std::time::Duration::from_secs(10),
+            admin_token: None,
+            state_file: None,
+            state_interval: std::time::Duration::from_secs(5),
+            test_routes: false,
         }
     }
 }

@@ -64,6 +64,7 @@ pub mod letta;
 pub mod namespaces;
 pub mod openapi;
 pub mod orq;
+pub mod persist;
 pub mod schema;
 pub mod server;
 pub mod store;
@@ -83,6 +84,8 @@ pub struct MockServer {
     app: Arc<app::App>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    state_file: Option<std::path::PathBuf>,
+    state_writer: Option<JoinHandle<()>>,
 }
 
 /// Why a server did not start.
@@ -168,10 +171,30 @@ impl MockServer {
         let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await.map_err(Error::Bind)?;
         let addr = listener.local_addr().map_err(Error::Bind)?;
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(server::serve(listener, app.clone(), config.max_body_bytes, async {
+        let limits = server::Limits {
+            max_body_bytes: config.max_body_bytes,
+            max_connections: config.max_connections,
+            header_read_timeout: config.header_read_timeout,
+        };
+        let task = tokio::spawn(server::serve(listener, app.clone(), limits, async {
             let _ = stopped.await;
         }));
-        Ok(MockServer { addr, app, stop: Some(stop), task: Some(task) })
+        let state_writer = config.state_file.clone().map(|path| {
+            let app = app.clone();
+            let interval = config.state_interval;
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(interval).await;
+                    if app.take_dirty() {
+                        // A failed periodic write is retried at the next change; the final write
+                        // at shutdown reports its error.
+                        let _ = persist::write_atomically(&path, &app.state_document());
+                    }
+                }
+            })
+        });
+        let state_file = config.state_file.clone();
+        Ok(MockServer { addr, app, stop: Some(stop), task: Some(task), state_file, state_writer })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -203,23 +226,34 @@ impl MockServer {
         self.app.journal.query(&journal::Filter::default(), None)
     }
 
-    /// Stops accepting, lets requests in flight finish, and returns when the server is down.
-    pub async fn stop(mut self) {
+    /// Stops accepting, lets requests in flight finish, writes the state file (when there is
+    /// one), and returns when the server is down.
+    pub async fn stop(mut self) -> std::io::Result<()> {
         self.signal_stop();
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        if let Some(writer) = self.state_writer.take() {
+            writer.abort();
+        }
+        match &self.state_file {
+            Some(path) => persist::write_atomically(path, &self.app.state_document()),
+            None => Ok(()),
+        }
     }
 
     /// Serves until `shutdown` completes, then stops gracefully.
-    pub async fn wait_for(self, shutdown: impl std::future::Future<Output = ()>) {
+    pub async fn wait_for(self, shutdown: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
         shutdown.await;
-        self.stop().await;
+        self.stop().await
     }
 
     fn signal_stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        if let Some(writer) = &self.state_writer {
+            writer.abort();
         }
     }
 }

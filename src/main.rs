@@ -46,6 +46,27 @@ struct Cli {
     /// Answer CORS preflights and allow any origin.
     #[arg(long, value_enum, default_value_t = Switch::On)]
     cors: Switch,
+    /// Largest request body in bytes; a larger one gets 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    max_body: usize,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    max_connections: usize,
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    header_read_timeout: u64,
+    /// Protect /__admin: it then needs `Authorization: Bearer TOKEN` or `X-Admin-Token: TOKEN`.
+    #[arg(long, value_name = "TOKEN")]
+    admin_token: Option<String>,
+    /// Keep the state in this file across restarts (written atomically).
+    #[arg(long, value_name = "PATH")]
+    state_file: Option<PathBuf>,
+    /// At most this many seconds between two writes of the state file while the state changes.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    state_interval: u64,
+    /// Serve test-only routes (a route that panics, to test panic isolation).
+    #[arg(long, hide = true)]
+    enable_test_routes: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -92,7 +113,13 @@ async fn main() -> ExitCode {
         clock: cli.clock,
         journal_size: cli.journal_size,
         cors: cli.cors == Switch::On,
-        ..Config::default()
+        max_body_bytes: cli.max_body,
+        max_connections: cli.max_connections,
+        header_read_timeout: std::time::Duration::from_secs(cli.header_read_timeout.max(1)),
+        admin_token: cli.admin_token,
+        state_file: cli.state_file,
+        state_interval: std::time::Duration::from_secs(cli.state_interval.max(1)),
+        test_routes: cli.enable_test_routes,
     };
     // Signal handlers are in place before the start line, so a signal sent as soon as the line
     // appears still shuts down gracefully.
@@ -112,8 +139,13 @@ async fn main() -> ExitCode {
     };
     println!("listening on {}", server.uri());
     let _ = std::io::stdout().flush();
-    server.wait_for(shutdown).await;
-    ExitCode::SUCCESS
+    match server.wait_for(shutdown).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("identity-mock: could not write the state file: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Completes on SIGINT or SIGTERM.

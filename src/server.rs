@@ -9,25 +9,54 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 /// How long in-flight requests may take to finish after shutdown is asked for.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What one client may cost the server.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest request body, in bytes; a larger one gets 413.
+    pub max_body_bytes: usize,
+    /// Connections served at once; more wait in the listen backlog until one closes.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers (a slow client is cut off; the
+    /// others are not delayed, since each connection is its own task).
+    pub header_read_timeout: Duration,
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then stops accepting and lets the
 /// requests in flight finish.
-pub async fn serve(listener: TcpListener, app: Arc<App>, max_body_bytes: usize, shutdown: impl Future<Output = ()>) {
+pub async fn serve(listener: TcpListener, app: Arc<App>, limits: Limits, shutdown: impl Future<Output = ()>) {
     let graceful = GracefulShutdown::new();
+    let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let max_body_bytes = limits.max_body_bytes;
     tokio::pin!(shutdown);
     loop {
+        let permit = tokio::select! {
+            permit = connections.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(_) => {
+                        // Out of file descriptors or the like: wait rather than spin.
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
                 let _ = stream.set_nodelay(true);
                 let app = app.clone();
                 let service = service_fn(move |request| {
@@ -40,10 +69,14 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, max_body_bytes: usize, 
                         }
                     }
                 });
-                let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                let connection = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(limits.header_read_timeout)
+                    .serve_connection(TokioIo::new(stream), service);
                 let connection = graceful.watch(connection);
                 tokio::spawn(async move {
                     let _ = connection.await;
+                    drop(permit);
                 });
             }
             () = &mut shutdown => break,

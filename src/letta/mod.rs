@@ -35,6 +35,8 @@ pub struct LettaApi {
     schemas: &'static Schemas,
     messages: Messages,
     fix_upstream_bugs: bool,
+    /// When not empty, the passwords a secured Letta server accepts.
+    api_keys: Vec<String>,
 }
 
 /// The id and time sources a write uses.
@@ -78,12 +80,31 @@ pub fn strip_prefix(path: &str) -> Option<&str> {
 }
 
 impl LettaApi {
-    pub fn new(schemas: &'static Schemas, default_user_created_micros: i64, fix_upstream_bugs: bool) -> LettaApi {
-        LettaApi { schemas, messages: Messages::new(default_user_created_micros), fix_upstream_bugs }
+    pub fn new(
+        schemas: &'static Schemas,
+        default_user_created_micros: i64,
+        fix_upstream_bugs: bool,
+        api_keys: Vec<String>,
+    ) -> LettaApi {
+        LettaApi { schemas, messages: Messages::new(default_user_created_micros), fix_upstream_bugs, api_keys }
+    }
+
+    /// With API keys set, the server behaves as Letta started with `--secure`: its password
+    /// middleware wants `Authorization: Bearer <key>` or `X-BARE-PASSWORD: password <key>`.
+    fn authorized(&self, request: &ApiRequest) -> bool {
+        if self.api_keys.is_empty() {
+            return true;
+        }
+        let bearer = crate::namespaces::bearer_key(request);
+        let bare = request.header("x-bare-password").and_then(|v| v.trim().strip_prefix("password ")).map(str::trim);
+        [bearer, bare].into_iter().flatten().any(|key| self.api_keys.iter().any(|k| k == key))
     }
 
     /// Answers a request whose path is under a Letta prefix; `rest` is the path after it.
     pub fn handle(&self, data: &LettaData, sources: &Sources<'_>, request: &ApiRequest, rest: &str) -> ApiResponse {
+        if !self.authorized(request) {
+            return LettaError::detail(StatusCode::UNAUTHORIZED, "Unauthorized").into_response();
+        }
         match route(&request.method, rest) {
             Routed::Found { operation, identity_id } => {
                 self.operation(data, sources, request, operation, identity_id).unwrap_or_else(LettaError::into_response)
@@ -691,7 +712,7 @@ mod tests {
 
     #[test]
     fn path_ids_are_lowercase_uuid4_of_exactly_45_characters() {
-        let api = LettaApi::new(Schemas::bundled().unwrap(), 0, false);
+        let api = LettaApi::new(Schemas::bundled().unwrap(), 0, false, Vec::new());
         assert!(api.path_id_error("identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544").is_none());
         for bad in [
             "abc",
