@@ -12,7 +12,11 @@
 #
 # SDKs are installed under .sdk-env/ at the repository root (git-ignored), one venv per SDK
 # version (python: letta-client; orq-python: orq-ai-sdk current; orq-v1-python: orq-ai-sdk v1),
-# and reinstalled only when the installed version differs from the pinned one.
+# and reinstalled only when the installed version differs from the pinned one. The Node SDKs
+# (@letta-ai/letta-client, @orq-ai/node) are installed together into .sdk-env/node/ with `npm ci`
+# from tests/sdk/package.json and package-lock.json, and reinstalled only when that lock changes.
+# Their versions are pinned in versions.env too: when a pin there differs from package.json, this
+# script first updates package.json and package-lock.json to it (commit them).
 #
 # Output: one PASS/FAIL line per scenario (the reasons indented below a FAIL), then
 # "N passed, N failed". The exit status is non-zero if a scenario failed or the setup did.
@@ -26,6 +30,10 @@ source "$SDK_DIR/versions.env"
 PY_ENV="$ROOT/.sdk-env/python"                # letta-client
 ORQ_PY_ENV="$ROOT/.sdk-env/orq-python"        # orq-ai-sdk, current contract
 ORQ_V1_PY_ENV="$ROOT/.sdk-env/orq-v1-python"  # orq-ai-sdk, v1 contract
+NODE_SDK_ENV="$ROOT/.sdk-env/node"            # @letta-ai/letta-client and @orq-ai/node
+# The Node packages pinned in versions.env, as NAME=VERSION.
+NODE_PINS=("@letta-ai/letta-client=$LETTA_CLIENT_NODE" "@orq-ai/node=$ORQ_AI_NODE")
+NODE_MIN_MAJOR=18     # both SDKs use the global fetch
 START_TIMEOUT_S=10    # for the "listening on" line
 STOP_TIMEOUT_S=10     # between SIGTERM and exit
 SCENARIO_TIMEOUT_S=300
@@ -101,6 +109,94 @@ setup_python() {
   # Two versions of one distribution cannot share a venv: each orq-ai-sdk has its own.
   python_sdk "$ORQ_PY_ENV" orq-ai-sdk "$ORQ_AI_SDK_PY" "$SDK_DIR/constraints-orq-python.txt"
   python_sdk "$ORQ_V1_PY_ENV" orq-ai-sdk "$ORQ_AI_SDK_V1_PY" "$SDK_DIR/constraints-orq-v1-python.txt"
+}
+
+# npm_failed WHAT LOG: stops the run after a failed npm command, naming the package npm could not
+# get when the log says which (a network failure names the URL it requested).
+npm_failed() {
+  local what=$1 log=$2 url="" pkg="" name enc
+  tail -n 25 "$log" | indent >&2
+  url="$(sed -n 's/.*request to \([^ ]*\) failed.*/\1/p' "$log" | head -n 1)"
+  if [[ -n "$url" ]]; then
+    # The longest package name of the lock (or a pin) that the URL names, plain or %2f-encoded.
+    while read -r name; do
+      enc="${name/\//%2f}"
+      if [[ "$url" == *"/$name"* || "${url,,}" == *"/$enc"* ]] && [[ ${#name} -gt ${#pkg} ]]; then
+        pkg="$name"
+      fi
+    done < <(node_lock_packages; printf '%s\n' "${NODE_PINS[@]%=*}")
+    die "$what: npm could not download ${pkg:-a package} (request to $url failed, see above);" \
+      "the Node SDK scenarios cannot run"
+  fi
+  die "$what failed (see above); the Node SDK scenarios cannot run"
+}
+
+# node_lock_packages: the names of the packages in tests/sdk/package-lock.json, one a line.
+node_lock_packages() {
+  node -e '
+    const lock = require(process.argv[1]);
+    for (const key of Object.keys(lock.packages || {})) if (key) console.log(key.replace(/^.*node_modules\//, ""));
+  ' "$SDK_DIR/package-lock.json" 2>/dev/null || true
+}
+
+# node_json FILE EXPR: the value of the JavaScript expression EXPR over the JSON document `j` in
+# FILE, or nothing.
+node_json() {
+  node -e '
+    const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const v = eval(process.argv[2]);
+    if (v !== undefined && v !== null) console.log(v);
+  ' "$1" "$2" 2>/dev/null || true
+}
+
+# sync_node_pins: makes tests/sdk/package.json and package-lock.json pin exactly the versions of
+# versions.env, updating both with npm when they do not (a new release is one edit of versions.env).
+sync_node_pins() {
+  local pin pkg version stale=()
+  for pin in "${NODE_PINS[@]}"; do
+    pkg="${pin%=*}" version="${pin#*=}"
+    [[ -n "$version" ]] || die "versions.env pins no version for $pkg"
+    if [[ "$(node_json "$SDK_DIR/package.json" "j.dependencies['$pkg']")" != "$version" ||
+          "$(node_json "$SDK_DIR/package-lock.json" "j.packages['node_modules/$pkg'].version")" != "$version" ]]; then
+      stale+=("$pkg@$version")
+    fi
+  done
+  [[ ${#stale[@]} -eq 0 ]] && return 0
+  # CI never edits tracked files: the pins must already agree there.
+  [[ -z "${CI:-}" ]] || die "versions.env pins ${stale[*]} but tests/sdk/package.json or package-lock.json do not; run tests/sdk/run.sh once locally and commit both files"
+  echo "pinning ${stale[*]} in tests/sdk/package.json and package-lock.json (as versions.env says; commit them)"
+  if ! npm install --prefix "$SDK_DIR" --package-lock-only --save-exact --legacy-peer-deps \
+      --no-audit --no-fund "${stale[@]}" >"$WORK/npm.log" 2>&1; then
+    npm_failed "npm install --package-lock-only ${stale[*]}" "$WORK/npm.log"
+  fi
+}
+
+# node_sdks_installed: whether .sdk-env/node/node_modules holds what tests/sdk/package-lock.json says.
+node_sdks_installed() {
+  local pin
+  cmp -s "$SDK_DIR/package-lock.json" "$NODE_SDK_ENV/package-lock.json" || return 1
+  [[ -f "$NODE_SDK_ENV/node_modules/.package-lock.json" ]] || return 1
+  for pin in "${NODE_PINS[@]}"; do
+    [[ "$(node_json "$NODE_SDK_ENV/node_modules/${pin%=*}/package.json" "j.version")" == "${pin#*=}" ]] || return 1
+  done
+}
+
+setup_node() {
+  local major
+  command -v node >/dev/null || die "node not found: it is needed for the Node SDK scenarios"
+  command -v npm >/dev/null || die "npm not found: it is needed to install the Node SDKs"
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  [[ "$major" -ge $NODE_MIN_MAJOR ]] || die "node $(node --version) is too old: the Node SDKs need $NODE_MIN_MAJOR or later"
+  sync_node_pins
+  node_sdks_installed && return 0
+  echo "installing ${NODE_PINS[*]/=/@} into ${NODE_SDK_ENV#"$ROOT/"} (npm ci)"
+  rm -rf "$NODE_SDK_ENV"
+  mkdir -p "$NODE_SDK_ENV"
+  cp "$SDK_DIR/package.json" "$SDK_DIR/package-lock.json" "$SDK_DIR/.npmrc" "$NODE_SDK_ENV/"
+  if ! npm ci --prefix "$NODE_SDK_ENV" --legacy-peer-deps --no-audit --no-fund >"$WORK/npm.log" 2>&1; then
+    npm_failed "npm ci (${NODE_PINS[*]/=/@})" "$WORK/npm.log"
+  fi
+  node_sdks_installed || die "after npm ci, ${NODE_SDK_ENV#"$ROOT/"}/node_modules does not hold ${NODE_PINS[*]/=/@}"
 }
 
 setup_server() {
@@ -234,6 +330,7 @@ scenario() {
 # ---------------------------------------------------------------- main
 
 setup_python
+setup_node
 setup_server
 
 LETTA_PY_LABEL="letta-client $LETTA_CLIENT_PY (python)"
@@ -249,6 +346,16 @@ scenario "orq-ai-sdk $ORQ_AI_SDK_PY (python): current" current \
   -- "$ORQ_PY_ENV/bin/python" "$SDK_DIR/orq_python.py"
 scenario "orq-ai-sdk $ORQ_AI_SDK_V1_PY (python): v1" v1 --orq-api v1 \
   -- "$ORQ_V1_PY_ENV/bin/python" "$SDK_DIR/orq_python.py"
+
+# The Node scenarios load the SDKs from the npm prefix IDENTITY_MOCK_NODE_PREFIX names.
+export IDENTITY_MOCK_NODE_PREFIX="$NODE_SDK_ENV" LETTA_CLIENT_NODE ORQ_AI_NODE
+LETTA_NODE_LABEL="@letta-ai/letta-client $LETTA_CLIENT_NODE (node)"
+scenario "$LETTA_NODE_LABEL: default" default \
+  -- node "$SDK_DIR/letta_node.mjs"
+scenario "$LETTA_NODE_LABEL: fix-upstream-bugs" fix-upstream-bugs --fix-upstream-bugs \
+  -- node "$SDK_DIR/letta_node.mjs"
+scenario "@orq-ai/node $ORQ_AI_NODE (node): current" current \
+  -- node "$SDK_DIR/orq_node.mjs"
 
 echo "$PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]
