@@ -57,6 +57,8 @@ pub mod clock;
 pub mod config;
 pub mod faults;
 pub mod fixtures;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod ids;
 pub mod journal;
