@@ -376,7 +376,8 @@ def cmd_table(args):
                 ok = False
             unit = {"p99": "ms", "p50": "ms", "rss": " MiB", "scale": "x"}.get(what, "")
             if not ok:
-                checks.append(f"MISS {what} {value:.3g}{unit} (want {op}{limit:g}{unit})")
+                shown = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+                checks.append(f"MISS {what} {shown}{unit} (want {op}{limit:g}{unit})")
             else:
                 checks.append(f"ok {what}{op}{limit:g}{unit}")
         invalid = r["kind"] == "load" and (r["non2xx"] > 0 or r["errors"] > 0 or math.isnan(r["rps"]))
@@ -393,7 +394,7 @@ def cmd_table(args):
         out.append(
             [
                 r["label"],
-                f"{r['rps']:,.0f}" if not math.isnan(r["rps"]) else "-",
+                "-" if math.isnan(r["rps"]) else f"{r['rps']:,.0f}" if r["rps"] >= 10 else f"{r['rps']:.2f}",
                 fmt_ms(r["p50"]),
                 fmt_ms(r["p99"]),
                 vs,
