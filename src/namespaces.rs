@@ -80,16 +80,14 @@ impl Namespaces {
         if let Some(namespace) = self.by_name.get(name) {
             return namespace.clone();
         }
+        // Built before the map is locked: filling a namespace from large fixtures takes a while, and
+        // a map shard must not stay locked that long. If another request built it meanwhile, that
+        // one wins and this copy is dropped.
         let seed = self.seed.read().clone();
-        self.by_name
-            .entry(name.to_string())
-            .or_insert_with(|| {
-                let namespace = Namespace::empty(name);
-                // The seed was checked whole when it was loaded; an empty namespace takes it all.
-                let _ = seed.for_namespace(name).apply(&namespace, self.start_micros);
-                Arc::new(namespace)
-            })
-            .clone()
+        let namespace = Namespace::empty(name);
+        // The seed was checked whole when it was loaded; an empty namespace takes it all.
+        let _ = seed.for_namespace(name).apply(&namespace, self.start_micros);
+        self.by_name.entry(name.to_string()).or_insert_with(|| Arc::new(namespace)).clone()
     }
 
     /// The namespace called `name` if it exists, without creating it.

@@ -229,8 +229,9 @@ impl LettaApi {
         let pairs = query_pairs(raw);
         let mut values = Map::new();
         let mut parse_errors = Vec::new();
-        let fields = schema.document["properties"].as_object().cloned().unwrap_or_default();
-        for (name, field) in &fields {
+        let no_fields = Map::new();
+        let fields = schema.document["properties"].as_object().unwrap_or(&no_fields);
+        for (name, field) in fields {
             let given: Vec<&str> = pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
             let Some(last) = given.last() else { continue };
             let value = match field.get("type").and_then(Value::as_str) {

@@ -365,19 +365,21 @@ impl OrqApi {
             SortBy::Created => page_by_creation(workspace, &query, keep)?,
             sort => page_sorted(workspace, &query, sort, keep)?,
         };
-        let data: Vec<Value> = page
-            .iter()
-            .map(|identity| match revision {
-                Revision::Current => identity.current_json(
-                    &workspace.workspace_id,
-                    Extras { metrics: query.include_metrics, budget: query.include_budget },
-                ),
+        let extras = Extras { metrics: query.include_metrics, budget: query.include_budget };
+        let mut out = Vec::with_capacity(64 + 512 * page.len());
+        out.extend_from_slice(br#"{"object":"list","data":["#);
+        for (i, identity) in page.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            match revision {
+                Revision::Current => identity.write_current(&workspace.workspace_id, extras, &mut out),
                 // v1 documents metrics on every list item, asked for or not.
-                Revision::V1 => identity.v1_json(&workspace.workspace_id, true),
-            })
-            .collect();
-        let body = serde_json::json!({"object": "list", "data": data, "has_more": has_more});
-        Ok(json(StatusCode::OK, serde_json::to_vec(&body).unwrap_or_default()))
+                Revision::V1 => identity.write_v1(&workspace.workspace_id, true, &mut out),
+            }
+        }
+        out.extend_from_slice(if has_more { br#"],"has_more":true}"# } else { br#"],"has_more":false}"# });
+        Ok(json(StatusCode::OK, out))
     }
 
     fn matches(&self, identity: &OrqIdentity, query: &ListQuery) -> bool {
@@ -403,13 +405,16 @@ fn single(
     extras: Extras,
     status: StatusCode,
 ) -> ApiResponse {
-    let body = match revision {
+    let mut out = Vec::with_capacity(512);
+    match revision {
         Revision::Current => {
-            serde_json::json!({"identity": identity.current_json(&workspace.workspace_id, extras)})
+            out.extend_from_slice(br#"{"identity":"#);
+            identity.write_current(&workspace.workspace_id, extras, &mut out);
+            out.push(b'}');
         }
-        Revision::V1 => identity.v1_json(&workspace.workspace_id, extras.metrics),
-    };
-    json(status, serde_json::to_vec(&body).unwrap_or_default())
+        Revision::V1 => identity.write_v1(&workspace.workspace_id, extras.metrics, &mut out),
+    }
+    json(status, out)
 }
 
 fn text(fields: &Map<String, Value>, name: &str) -> Option<String> {

@@ -2,7 +2,10 @@
 
 use crate::clock::civil_utc;
 use crate::store::{Collection, Record};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 use serde_json::{Map, Number, Value};
+use std::fmt;
 use std::sync::Arc;
 
 /// The four usage numbers, in the current revision's order.
@@ -56,8 +59,82 @@ impl OrqData {
 
 /// `2026-01-15T04:13:15.986Z`: milliseconds and `Z`, as JavaScript's `toISOString()` writes.
 pub fn iso_millis(millis: i64) -> String {
-    let (year, month, day, hour, minute, second, micro) = civil_utc(millis.saturating_mul(1000));
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{:03}Z", micro / 1000)
+    IsoMillis(millis).to_string()
+}
+
+/// A timestamp that writes itself as [`iso_millis`] does, with no string in between.
+struct IsoMillis(i64);
+
+impl fmt::Display for IsoMillis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (year, month, day, hour, minute, second, micro) = civil_utc(self.0.saturating_mul(1000));
+        write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{:03}Z", micro / 1000)
+    }
+}
+
+impl Serialize for IsoMillis {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// The four metrics in a given order, 0 for those the fixtures do not give.
+struct Metrics<'a> {
+    values: Option<&'a Map<String, Value>>,
+    names: [&'static str; 4],
+}
+
+impl Serialize for Metrics<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let zero = Value::Number(Number::from(0));
+        let mut map = serializer.serialize_map(Some(4))?;
+        for name in self.names {
+            map.serialize_entry(name, self.values.and_then(|m| m.get(name)).unwrap_or(&zero))?;
+        }
+        map.end()
+    }
+}
+
+/// The current revision's object, in the key order the mock writes; unset optional text fields
+/// are left out, as proto3 JSON does.
+#[derive(Serialize)]
+struct CurrentWire<'a> {
+    #[serde(rename = "_id")]
+    id: &'a str,
+    external_id: &'a str,
+    workspace_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    avatar_url: Option<&'a str>,
+    tags: &'a [String],
+    metadata: &'a Map<String, Value>,
+    created: IsoMillis,
+    updated: IsoMillis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<Metrics<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget: Option<&'a Value>,
+}
+
+/// The v1 flat document: every field present, unset text fields as `null`.
+#[derive(Serialize)]
+struct V1Wire<'a> {
+    #[serde(rename = "_id")]
+    id: &'a str,
+    external_id: &'a str,
+    workspace_id: &'a str,
+    display_name: Option<&'a str>,
+    email: Option<&'a str>,
+    avatar_url: Option<&'a str>,
+    tags: &'a [String],
+    metadata: &'a Map<String, Value>,
+    created: IsoMillis,
+    updated: IsoMillis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<Metrics<'a>>,
 }
 
 /// What to add to an identity on the wire.
@@ -68,62 +145,58 @@ pub struct Extras {
 }
 
 impl OrqIdentity {
-    fn metrics_json(&self, names: [&str; 4]) -> Value {
-        let mut out = Map::new();
-        for name in names {
-            let value = self.metrics.as_ref().and_then(|m| m.get(name)).cloned();
-            out.insert(name.to_string(), value.unwrap_or_else(|| Value::Number(Number::from(0))));
+    fn current_wire<'a>(&'a self, workspace_id: &'a str, extras: Extras) -> CurrentWire<'a> {
+        CurrentWire {
+            id: &self.id,
+            external_id: &self.external_id,
+            workspace_id,
+            display_name: self.display_name.as_deref(),
+            email: self.email.as_deref(),
+            avatar_url: self.avatar_url.as_deref(),
+            tags: &self.tags,
+            metadata: &self.metadata,
+            created: IsoMillis(self.created_millis),
+            updated: IsoMillis(self.updated_millis),
+            metrics: extras.metrics.then_some(Metrics { values: self.metrics.as_ref(), names: METRIC_NAMES }),
+            budget: if extras.budget { self.budget.as_deref() } else { None },
         }
-        Value::Object(out)
     }
 
-    /// The current revision's object: unset optional text fields are left out, as proto3 JSON does.
+    fn v1_wire<'a>(&'a self, workspace_id: &'a str, with_metrics: bool) -> V1Wire<'a> {
+        V1Wire {
+            id: &self.id,
+            external_id: &self.external_id,
+            workspace_id,
+            display_name: self.display_name.as_deref(),
+            email: self.email.as_deref(),
+            avatar_url: self.avatar_url.as_deref(),
+            tags: &self.tags,
+            metadata: &self.metadata,
+            created: IsoMillis(self.created_millis),
+            updated: IsoMillis(self.updated_millis),
+            metrics: with_metrics.then_some(Metrics { values: self.metrics.as_ref(), names: V1_METRIC_NAMES }),
+        }
+    }
+
+    /// Appends the current revision's compact JSON.
+    pub fn write_current(&self, workspace_id: &str, extras: Extras, out: &mut Vec<u8>) {
+        // Writing borrowed strings and valid values into a Vec cannot fail.
+        let _ = serde_json::to_writer(out, &self.current_wire(workspace_id, extras));
+    }
+
+    /// Appends the v1 revision's compact JSON.
+    pub fn write_v1(&self, workspace_id: &str, with_metrics: bool, out: &mut Vec<u8>) {
+        let _ = serde_json::to_writer(out, &self.v1_wire(workspace_id, with_metrics));
+    }
+
+    /// The current revision's object as a JSON value.
     pub fn current_json(&self, workspace_id: &str, extras: Extras) -> Value {
-        let mut out = Map::new();
-        out.insert("_id".into(), Value::from(self.id.as_str()));
-        out.insert("external_id".into(), Value::from(self.external_id.as_str()));
-        out.insert("workspace_id".into(), Value::from(workspace_id));
-        for (key, value) in
-            [("display_name", &self.display_name), ("email", &self.email), ("avatar_url", &self.avatar_url)]
-        {
-            if let Some(value) = value {
-                out.insert(key.into(), Value::from(value.as_str()));
-            }
-        }
-        out.insert("tags".into(), Value::from(self.tags.clone()));
-        out.insert("metadata".into(), Value::Object(self.metadata.clone()));
-        out.insert("created".into(), Value::from(iso_millis(self.created_millis)));
-        out.insert("updated".into(), Value::from(iso_millis(self.updated_millis)));
-        if extras.metrics {
-            out.insert("metrics".into(), self.metrics_json(METRIC_NAMES));
-        }
-        if extras.budget {
-            if let Some(budget) = &self.budget {
-                out.insert("budget".into(), budget.as_ref().clone());
-            }
-        }
-        Value::Object(out)
+        serde_json::to_value(self.current_wire(workspace_id, extras)).unwrap_or(Value::Null)
     }
 
-    /// The v1 flat document: every field present, unset text fields as `null`.
+    /// The v1 document as a JSON value.
     pub fn v1_json(&self, workspace_id: &str, with_metrics: bool) -> Value {
-        let mut out = Map::new();
-        out.insert("_id".into(), Value::from(self.id.as_str()));
-        out.insert("external_id".into(), Value::from(self.external_id.as_str()));
-        out.insert("workspace_id".into(), Value::from(workspace_id));
-        for (key, value) in
-            [("display_name", &self.display_name), ("email", &self.email), ("avatar_url", &self.avatar_url)]
-        {
-            out.insert(key.into(), value.as_deref().map_or(Value::Null, Value::from));
-        }
-        out.insert("tags".into(), Value::from(self.tags.clone()));
-        out.insert("metadata".into(), Value::Object(self.metadata.clone()));
-        out.insert("created".into(), Value::from(iso_millis(self.created_millis)));
-        out.insert("updated".into(), Value::from(iso_millis(self.updated_millis)));
-        if with_metrics {
-            out.insert("metrics".into(), self.metrics_json(V1_METRIC_NAMES));
-        }
-        Value::Object(out)
+        serde_json::to_value(self.v1_wire(workspace_id, with_metrics)).unwrap_or(Value::Null)
     }
 }
 
