@@ -86,6 +86,19 @@ impl App {
         })
     }
 
+    /// The 413 for a body over the limit, in the error shape of the API the path belongs to.
+    pub fn body_too_large(&self, path: &str, max_body_bytes: usize) -> ApiResponse {
+        let message = format!("Request body is larger than {max_body_bytes} bytes");
+        let body = if orq::owns(path) {
+            serde_json::json!({"code": 8, "message": message, "details": []})
+        } else if path.starts_with("/__admin") {
+            serde_json::json!({ "error": message })
+        } else {
+            serde_json::json!({ "detail": message })
+        };
+        json(StatusCode::PAYLOAD_TOO_LARGE, serde_json::to_vec(&body).unwrap_or_default())
+    }
+
     /// Whether the state may have changed since the last call.
     pub fn take_dirty(&self) -> bool {
         self.dirty.swap(false, Ordering::AcqRel)

@@ -243,6 +243,32 @@ fn admin_paths() -> Map<String, Value> {
     paths
 }
 
+/// Every operation that takes a body may answer 413 (over `--max-body`), in its API's error
+/// shape; a Letta body that Python's `json` cannot decode (invalid UTF-8, NaN, nesting past the
+/// limit) is a 400 there, as upstream.
+fn add_body_errors(paths: &mut Map<String, Value>) {
+    for (path, item) in paths.iter_mut() {
+        let Some(operations) = item.as_object_mut() else { continue };
+        for operation in operations.values_mut() {
+            if operation.get("requestBody").is_none() {
+                continue;
+            }
+            let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+            let error = if path.starts_with("/v1/") {
+                responses
+                    .entry("400")
+                    .or_insert_with(|| response("The body could not be parsed", reference("letta/DetailError")));
+                reference("letta/DetailError")
+            } else if path.starts_with("/v2/") {
+                json!({"anyOf": [reference("orq/ErrorResponse"), reference("orq/v1/ErrorResponse")]})
+            } else {
+                json!({"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]})
+            };
+            responses.insert("413".into(), response("The body is larger than --max-body", error));
+        }
+    }
+}
+
 /// The whole document, serialized once at start.
 pub fn document(schemas: &Schemas) -> Vec<u8> {
     let mut components = Map::new();
@@ -255,6 +281,7 @@ pub fn document(schemas: &Schemas) -> Vec<u8> {
     let mut paths = letta_paths(schemas);
     paths.extend(orq_paths());
     paths.extend(admin_paths());
+    add_body_errors(&mut paths);
     let document = json!({
         "openapi": "3.1.0",
         "info": {

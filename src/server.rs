@@ -103,8 +103,7 @@ async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) ->
     let body: Bytes = match Limited::new(body, max_body_bytes).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            let detail = format!(r#"{{"detail":"Request body is larger than {max_body_bytes} bytes"}}"#);
-            return Some(json(StatusCode::PAYLOAD_TOO_LARGE, detail));
+            return Some(app.body_too_large(parts.uri.path(), max_body_bytes));
         }
         Err(_) => return Some(json(StatusCode::BAD_REQUEST, r#"{"detail":"The request body could not be read"}"#)),
     };

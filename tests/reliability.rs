@@ -170,7 +170,9 @@ async fn hostile_orq_bodies_get_a_400_and_change_nothing() {
     send(&server, "DELETE", "/v2/identities/nul%00end", &headers, None).await;
     assert_eq!(send(&server, "GET", "/v2/identities?limit=50", &headers, None).await.text(), before);
     let too_big = vec![b' '; 2 * 1024 * 1024];
-    assert_eq!(send(&server, "POST", "/v2/identities", &headers, Some(&too_big)).await.status, 413);
+    let refused = send(&server, "POST", "/v2/identities", &headers, Some(&too_big)).await;
+    assert_eq!(refused.status, 413);
+    assert_eq!(refused.json()["message"], "Request body is larger than 1048576 bytes", "the orq error shape");
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SDK conformance checks: the official SDKs, at the versions pinned in versions.env, run against
-# identity-mock. Each scenario gets a server of its own on a free port.
+# identity-mock, and schemathesis against the server's own /openapi.json. Each scenario gets a
+# server of its own on a free port.
 #
 # Usage: bash tests/sdk/run.sh
 #
@@ -9,12 +10,15 @@
 #                      runs and target/release/identity-mock is used
 #   SDK_PYTHON         the Python that creates the venvs under .sdk-env/ (default: python3)
 #   SDK_VERBOSE=1      also print the output of scenarios that pass
+#   SCHEMATHESIS_SEED, SCHEMATHESIS_MAX_EXAMPLES, SCHEMATHESIS_REPORT_DIR
+#                      tune the schemathesis scenario (see schemathesis.sh)
 #
 # SDKs are installed under .sdk-env/ at the repository root (git-ignored), one venv per SDK
-# version (python: letta-client; orq-python: orq-ai-sdk current; orq-v1-python: orq-ai-sdk v1),
-# and reinstalled only when the installed version differs from the pinned one. The Node SDKs
-# (@letta-ai/letta-client, @orq-ai/node) are installed together into .sdk-env/node/ with `npm ci`
-# from tests/sdk/package.json and package-lock.json, and reinstalled only when that lock changes.
+# version (python: letta-client; orq-python: orq-ai-sdk current; orq-v1-python: orq-ai-sdk v1;
+# schemathesis: schemathesis), and reinstalled only when the installed version differs from the
+# pinned one. The Node SDKs (@letta-ai/letta-client, @orq-ai/node) are installed together into
+# .sdk-env/node/ with `npm ci` from tests/sdk/package.json and package-lock.json, and reinstalled
+# only when that lock changes.
 # Their versions are pinned in versions.env too: when a pin there differs from package.json, this
 # script first updates package.json and package-lock.json to it (commit them).
 #
@@ -30,6 +34,7 @@ source "$SDK_DIR/versions.env"
 PY_ENV="$ROOT/.sdk-env/python"                # letta-client
 ORQ_PY_ENV="$ROOT/.sdk-env/orq-python"        # orq-ai-sdk, current contract
 ORQ_V1_PY_ENV="$ROOT/.sdk-env/orq-v1-python"  # orq-ai-sdk, v1 contract
+ST_PY_ENV="$ROOT/.sdk-env/schemathesis"       # schemathesis, against /openapi.json
 NODE_SDK_ENV="$ROOT/.sdk-env/node"            # @letta-ai/letta-client and @orq-ai/node
 # The Node packages pinned in versions.env, as NAME=VERSION.
 NODE_PINS=("@letta-ai/letta-client=$LETTA_CLIENT_NODE" "@orq-ai/node=$ORQ_AI_NODE")
@@ -109,6 +114,7 @@ setup_python() {
   # Two versions of one distribution cannot share a venv: each orq-ai-sdk has its own.
   python_sdk "$ORQ_PY_ENV" orq-ai-sdk "$ORQ_AI_SDK_PY" "$SDK_DIR/constraints-orq-python.txt"
   python_sdk "$ORQ_V1_PY_ENV" orq-ai-sdk "$ORQ_AI_SDK_V1_PY" "$SDK_DIR/constraints-orq-v1-python.txt"
+  python_sdk "$ST_PY_ENV" schemathesis "$SCHEMATHESIS_PY" "$SDK_DIR/constraints-schemathesis-python.txt"
 }
 
 # npm_failed WHAT LOG: stops the run after a failed npm command, naming the package npm could not
@@ -356,6 +362,15 @@ scenario "$LETTA_NODE_LABEL: fix-upstream-bugs" fix-upstream-bugs --fix-upstream
   -- node "$SDK_DIR/letta_node.mjs"
 scenario "@orq-ai/node $ORQ_AI_NODE (node): current" current \
   -- node "$SDK_DIR/orq_node.mjs"
+
+# schemathesis against GET /openapi.json: no 5xx at all and no response the document does not
+# describe (checks, exclusions and bounds in schemathesis.sh). --fix-upstream-bugs turns the Letta
+# server's faithful 500s into the documented 404/422; --journal-size 0 keeps the run's thousands
+# of requests out of memory; --seed 1 makes the ids, and so the whole run, the same every time.
+export SCHEMATHESIS_PY
+scenario "schemathesis $SCHEMATHESIS_PY (python): openapi" openapi \
+  --fix-upstream-bugs --journal-size 0 --seed 1 \
+  -- bash "$SDK_DIR/schemathesis.sh" "$ST_PY_ENV/bin/schemathesis"
 
 echo "$PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]
