@@ -22,6 +22,8 @@ import sys
 import traceback
 import uuid
 
+from sdk_checks import eq, ok  # this folder is on sys.path
+
 import letta_client
 from letta_client import (
     APIStatusError,
@@ -90,16 +92,6 @@ def check(name, fn):
                 print("  " + line.rstrip().replace("\n", "\n  "))
         sys.exit(1)
     checks_run += 1
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        raise AssertionError(f"{what}: expected {expected!r}, got {actual!r}")
-
-
-def ok(condition, what):
-    if not condition:
-        raise AssertionError(what)
 
 
 def expect_error(exc_type, status, call):

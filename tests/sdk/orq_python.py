@@ -38,6 +38,7 @@ import uuid
 from datetime import datetime, timezone
 
 from orq_ai_sdk import Orq, models
+from sdk_checks import eq, ok  # this folder is on sys.path
 
 BASE_URL = os.environ["IDENTITY_MOCK_BASE_URL"]
 MODE = os.environ.get("IDENTITY_MOCK_MODE", "")
@@ -146,16 +147,6 @@ def call(sdk, method, **kwargs):
         except AttributeError:
             pass
         raise
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        raise AssertionError(f"{what}: expected {expected!r}, got {actual!r}")
-
-
-def ok(condition, what):
-    if not condition:
-        raise AssertionError(what)
 
 
 def expect_error(exc_type, status, sdk, method, **kwargs):
