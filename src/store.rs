@@ -167,33 +167,42 @@ impl<R: Record> Collection<R> {
         self.records.clear();
     }
 
-    /// The records within `bounds` that `keep` accepts, in the requested direction, at most
-    /// `bounds.limit` of them. Walks the ordered index from the cursor, so the cost is
-    /// O(log n + records visited), never a sort of the collection.
-    pub fn page(&self, bounds: PageBounds, mut keep: impl FnMut(&R) -> bool) -> Vec<R> {
+    /// Hands `visit` the records within `bounds` that `keep` accepts, in the requested direction,
+    /// at most `bounds.limit` of them, without copying them; returns how many it handed over.
+    /// Walks the ordered index from the cursor, so the cost is O(log n + records visited), never
+    /// a sort of the collection. Writers wait while `visit` runs: keep it short.
+    pub fn visit_page(&self, bounds: PageBounds, mut keep: impl FnMut(&R) -> bool, mut visit: impl FnMut(&R)) -> usize {
         let indexes = self.indexes.read();
-        let lower = bounds.lower.map_or(Bound::Unbounded, Bound::Excluded);
-        let upper = bounds.upper.map_or(Bound::Unbounded, Bound::Excluded);
         if let (Some(low), Some(high)) = (bounds.lower, bounds.upper) {
             if low >= high {
-                return Vec::new();
+                return 0;
             }
         }
+        let lower = bounds.lower.map_or(Bound::Unbounded, Bound::Excluded);
+        let upper = bounds.upper.map_or(Bound::Unbounded, Bound::Excluded);
         let range = indexes.by_order.range((lower, upper));
         let ids: Box<dyn Iterator<Item = &String>> =
             if bounds.descending { Box::new(range.rev().map(|(_, id)| id)) } else { Box::new(range.map(|(_, id)| id)) };
         let limit = bounds.limit.unwrap_or(usize::MAX);
-        let mut page = Vec::new();
+        let mut visited = 0;
         for id in ids {
-            if page.len() >= limit {
+            if visited >= limit {
                 break;
             }
             if let Some(stored) = self.records.get(id) {
                 if keep(&stored.record) {
-                    page.push(stored.record.clone());
+                    visit(&stored.record);
+                    visited += 1;
                 }
             }
         }
+        visited
+    }
+
+    /// The records [`Collection::visit_page`] would visit, copied out.
+    pub fn page(&self, bounds: PageBounds, keep: impl FnMut(&R) -> bool) -> Vec<R> {
+        let mut page = Vec::new();
+        self.visit_page(bounds, keep, |record| page.push(record.clone()));
         page
     }
 
