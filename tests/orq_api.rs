@@ -138,53 +138,18 @@ async fn transcript(revision: Revision) -> String {
         &call(&server, revision, Op::Update, "PATCH", "/v2/identities/nobody", Some(json!({"display_name": "x"})))
             .await,
     );
-    log(
-        "list search + tag + metrics",
-        &call(
-            &server,
-            revision,
-            Op::List,
-            "GET",
-            "/v2/identities?limit=10&search=ADA&filter_by.tags=enterprise&include_metrics=true",
-            None,
-        )
-        .await,
-    );
-    log("list first page of 2", &call(&server, revision, Op::List, "GET", "/v2/identities?limit=2", None).await);
-    log(
-        "list after the fixture Grace",
-        &call(
-            &server,
-            revision,
-            Op::List,
-            "GET",
-            "/v2/identities?limit=2&starting_after=01JJ1HE2R5K8Q3V6X9Z0B4C7D1",
-            None,
-        )
-        .await,
-    );
-    log(
-        "list before the fixture Alan",
-        &call(
-            &server,
-            revision,
-            Op::List,
-            "GET",
-            "/v2/identities?limit=1&ending_before=01JJ1HF7T2M4N6P8R0S2V4W6Y8",
-            None,
-        )
-        .await,
-    );
-    log("list with limit 0", &call(&server, revision, Op::List, "GET", "/v2/identities?limit=0", None).await);
-    log(
-        "list with a one-letter search",
-        &call(&server, revision, Op::List, "GET", "/v2/identities?search=a", None).await,
-    );
-    log(
-        "list with an unknown cursor",
-        &call(&server, revision, Op::List, "GET", "/v2/identities?starting_after=01ZZZZZZZZZZZZZZZZZZZZZZZZ", None)
-            .await,
-    );
+    // The list cases, in order: a label and a query string each.
+    for (label, query) in [
+        ("list search + tag + metrics", "limit=10&search=ADA&filter_by.tags=enterprise&include_metrics=true"),
+        ("list first page of 2", "limit=2"),
+        ("list after the fixture Grace", "limit=2&starting_after=01JJ1HE2R5K8Q3V6X9Z0B4C7D1"),
+        ("list before the fixture Alan", "limit=1&ending_before=01JJ1HF7T2M4N6P8R0S2V4W6Y8"),
+        ("list with limit 0", "limit=0"),
+        ("list with a one-letter search", "search=a"),
+        ("list with an unknown cursor", "starting_after=01ZZZZZZZZZZZZZZZZZZZZZZZZ"),
+    ] {
+        log(label, &call(&server, revision, Op::List, "GET", &format!("/v2/identities?{query}"), None).await);
+    }
     log("delete", &call(&server, revision, Op::Delete, "DELETE", "/v2/identities/cust_1", None).await);
     log("retrieve after delete", &call(&server, revision, Op::Retrieve, "GET", "/v2/identities/cust_1", None).await);
     log("delete again", &call(&server, revision, Op::Delete, "DELETE", "/v2/identities/cust_1", None).await);
