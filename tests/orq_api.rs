@@ -161,30 +161,12 @@ async fn transcript(revision: Revision) -> String {
     assert!(wrong_method.header("allow").is_some());
     log("PUT on the collection", &wrong_method);
     if revision == Revision::V1 {
-        log(
-            "contacts upsert creates",
-            &call(
-                &server,
-                revision,
-                Op::Contact,
-                "POST",
-                "/v2/contacts",
-                Some(json!({"external_id": "c1", "display_name": "C"})),
-            )
-            .await,
-        );
-        log(
-            "contacts upsert updates",
-            &call(
-                &server,
-                revision,
-                Op::Contact,
-                "POST",
-                "/v2/contacts",
-                Some(json!({"external_id": "c1", "email": "c@example.com"})),
-            )
-            .await,
-        );
+        for (label, body) in [
+            ("contacts upsert creates", json!({"external_id": "c1", "display_name": "C"})),
+            ("contacts upsert updates", json!({"external_id": "c1", "email": "c@example.com"})),
+        ] {
+            log(label, &call(&server, revision, Op::Contact, "POST", "/v2/contacts", Some(body)).await);
+        }
     }
     out
 }
