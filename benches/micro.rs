@@ -10,12 +10,13 @@
 //! `benches/load.sh`; these say where the time of one request goes.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
-use identity_mock::letta::model::{Identity, IdentityType, Property};
+use identity_mock::json_text::JsonText;
+use identity_mock::letta::model::{Identity, IdentityType, Properties, Property};
 use identity_mock::letta::{pyjson, validation};
 use identity_mock::orq::model::{Extras, OrqIdentity};
 use identity_mock::schema::Schemas;
 use identity_mock::store::{Collection, PageBounds};
-use serde_json::{json, Value};
+use serde_json::{json, Number, Value};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -40,12 +41,12 @@ fn invalid_create() -> Value {
 /// An identity of the bundled fixtures' size: five properties of every kind.
 fn letta_identity(n: usize) -> Identity {
     Identity {
-        id: format!("identity-{:08x}-0000-4000-8000-{:012x}", n, n),
+        id: format!("identity-{:08x}-0000-4000-8000-{:012x}", n, n).into(),
         identifier_key: format!("user-{n}"),
         name: format!("Bench User {n}"),
         identity_type: IdentityType::User,
         project_id: None,
-        properties: vec![
+        properties: Properties::new(&[
             Property { key: "email".into(), value: json!(format!("user{n}@example.com")), kind: "string".into() },
             Property { key: "age".into(), value: json!(34), kind: "number".into() },
             Property { key: "score".into(), value: json!(1.5), kind: "number".into() },
@@ -55,7 +56,7 @@ fn letta_identity(n: usize) -> Identity {
                 value: json!({"theme": "dark", "languages": ["en", "de"]}),
                 kind: "json".into(),
             },
-        ],
+        ]),
         agent_ids: Vec::new(),
         block_ids: Vec::new(),
     }
@@ -69,15 +70,17 @@ fn orq_identity() -> OrqIdentity {
         email: Some("ada@example.com".into()),
         avatar_url: Some("https://example.com/avatars/ada.png".into()),
         tags: vec!["enterprise".into(), "premium".into()],
-        metadata: json!({"department": "Engineering", "role": "Senior Developer", "subscription_tier": "premium"})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
+        metadata: JsonText::encode(
+            &json!({"department": "Engineering", "role": "Senior Developer", "subscription_tier": "premium"}),
+        ),
         created_millis: 1_768_450_395_986,
         updated_millis: 1_768_450_395_986,
-        metrics: json!({"total_tokens": 125000, "total_cost": 12.75, "total_requests": 340, "error_rate": 0.02})
-            .as_object()
-            .cloned(),
+        metrics: Some([
+            125000.into(),
+            Number::from_f64(12.75).expect("finite"),
+            340.into(),
+            Number::from_f64(0.02).expect("finite"),
+        ]),
         budget: None,
     }
 }
@@ -140,7 +143,7 @@ fn filled(n: usize) -> Collection<Identity> {
     for i in 0..n {
         let identity = letta_identity(i);
         // Equal timestamps, as fixtures without created_at get: the sequence number orders them.
-        collection.insert(identity.id.clone(), identity, 1_700_000_000_000_000).expect("unique ids");
+        collection.insert(identity, 1_700_000_000_000_000).expect("unique ids");
     }
     collection
 }

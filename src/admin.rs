@@ -119,6 +119,9 @@ fn load_fixtures(app: &App, request: &ApiRequest) -> Outcome {
     let fixtures = parse_document("body", text, app.schemas, &app.ids).map_err(|e| invalid_fixtures(e.problems))?;
     let target = param(request, "namespace").filter(|n| !n.is_empty()).unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
     app.namespaces.load(&fixtures, &target, app.clock.now_micros()).map_err(invalid_fixtures)?;
+    if request.body.len() >= crate::fixtures::LARGE_DOCUMENT_BYTES {
+        crate::fixtures::release_free_heap();
+    }
     let set = &fixtures.common;
     Ok(reply(
         StatusCode::OK,

@@ -68,10 +68,12 @@ impl App {
         };
         let fixtures = Fixtures::load(&source, schemas, &ids).map_err(StartError::Fixtures)?;
         let started_micros = clock.now_micros();
+        let namespaces = Namespaces::new(fixtures, started_micros);
+        crate::fixtures::release_free_heap();
         Ok(App {
             letta_api: LettaApi::new(schemas, started_micros, config.fix_upstream_bugs, config.api_keys.clone()),
             orq_api: OrqApi::new(schemas, config.orq_revision, config.orq_tag_match, config.api_keys.clone()),
-            namespaces: Namespaces::new(fixtures, started_micros),
+            namespaces,
             schemas,
             ids,
             clock,

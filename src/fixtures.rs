@@ -8,9 +8,10 @@
 //! `GET /__admin/state` writes the whole state in this format, so a dump loads back as it was.
 
 use crate::ids::IdSource;
-use crate::letta::model::{Entity, Identity, IdentityType, Property};
+use crate::json_text::JsonText;
+use crate::letta::model::{Entity, Identity, IdentityType, Properties};
 use crate::namespaces::Namespace;
-use crate::orq::model::{iso_millis, OrqIdentity};
+use crate::orq::model::{iso_millis, metrics_from_json, metrics_to_json, OrqIdentity};
 use crate::schema::Schemas;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashSet};
@@ -57,18 +58,19 @@ impl std::error::Error for FixtureError {}
 /// A Letta identity to seed, with its creation time when the document gives one.
 #[derive(Clone, Debug)]
 pub struct LettaSeed {
-    pub identity: Identity,
+    pub identity: Arc<Identity>,
     pub created_micros: Option<i64>,
 }
 
-/// The data of one namespace, validated and ready to be stored.
+/// The data of one namespace, validated and ready to be stored. Its records are shared with every
+/// namespace seeded from it, not copied: a namespace gets its own copy of a record when it changes it.
 #[derive(Clone, Debug, Default)]
 pub struct FixtureSet {
     pub letta_identities: Vec<LettaSeed>,
-    pub letta_agents: Vec<Arc<Value>>,
-    pub letta_blocks: Vec<Arc<Value>>,
+    pub letta_agents: Vec<Arc<Entity>>,
+    pub letta_blocks: Vec<Arc<Entity>>,
     /// `created_millis` 0 means "when the namespace is created".
-    pub orq_identities: Vec<OrqIdentity>,
+    pub orq_identities: Vec<Arc<OrqIdentity>>,
 }
 
 /// A whole fixtures document (or several, merged).
@@ -90,8 +92,9 @@ impl Fixtures {
         };
         let mut fixtures = Fixtures::default();
         let mut problems = Vec::new();
-        for (name, text) in &documents {
+        for (index, (name, text)) in documents.iter().enumerate() {
             match parse_document(name, text, schemas, ids) {
+                Ok(part) if index == 0 => fixtures = part,
                 Ok(part) => fixtures.extend(part),
                 Err(error) => problems.extend(error.problems),
             }
@@ -136,7 +139,7 @@ impl FixtureSet {
         let mut identity_ids = HashSet::new();
         let mut keys = HashSet::new();
         for LettaSeed { identity, .. } in &self.letta_identities {
-            if !identity_ids.insert(identity.id.as_str()) {
+            if !identity_ids.insert(&*identity.id) {
                 problems.push(format!("{prefix}letta identity {}: the id is used twice", identity.id));
             }
             let key = crate::letta::model::unique_key(&identity.identifier_key, identity.project_id.as_deref());
@@ -158,7 +161,7 @@ impl FixtureSet {
         let mut orq_ids = HashSet::new();
         let mut external_ids = HashSet::new();
         for identity in &self.orq_identities {
-            if !orq_ids.insert(identity.id.as_str()) {
+            if !orq_ids.insert(&*identity.id) {
                 problems.push(format!("{prefix}orq identity {}: the _id is used twice", identity.id));
             }
             if !external_ids.insert(identity.external_id.as_str()) {
@@ -179,15 +182,13 @@ impl FixtureSet {
         let letta = &namespace.letta;
         for LettaSeed { identity, .. } in &self.letta_identities {
             for agent_id in &identity.agent_ids {
-                let in_set =
-                    self.letta_agents.iter().any(|a| a.get("id").and_then(Value::as_str) == Some(agent_id.as_str()));
+                let in_set = self.letta_agents.iter().any(|a| *a.id == **agent_id);
                 if !in_set && !letta.agents.contains(agent_id) {
                     problems.push(format!("letta identity {}: agent {agent_id} does not exist", identity.id));
                 }
             }
             for block_id in &identity.block_ids {
-                let in_set =
-                    self.letta_blocks.iter().any(|b| b.get("id").and_then(Value::as_str) == Some(block_id.as_str()));
+                let in_set = self.letta_blocks.iter().any(|b| *b.id == **block_id);
                 if !in_set && !letta.blocks.contains(block_id) {
                     problems.push(format!("letta identity {}: block {block_id} does not exist", identity.id));
                 }
@@ -202,17 +203,16 @@ impl FixtureSet {
             ("block", &letta.blocks, &self.letta_blocks, &mut undo.blocks),
         ] {
             for item in items {
-                let id = item.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
                 let created =
-                    item.get("created_at").and_then(Value::as_str).and_then(parse_rfc3339_micros).unwrap_or(0);
-                match collection.insert(id.clone(), Entity { json: item.clone() }, created) {
-                    Ok(()) => ids.push(id),
-                    Err(_) => problems.push(format!("letta {kind} {id}: the id is taken")),
+                    item.json.get("created_at").and_then(Value::as_str).and_then(parse_rfc3339_micros).unwrap_or(0);
+                match collection.insert(item.clone(), created) {
+                    Ok(()) => ids.push(item.id.clone()),
+                    Err(_) => problems.push(format!("letta {kind} {}: the id is taken", item.id)),
                 }
             }
         }
         for LettaSeed { identity, created_micros } in &self.letta_identities {
-            match letta.identities.insert(identity.id.clone(), identity.clone(), created_micros.unwrap_or(now_micros)) {
+            match letta.identities.insert(identity.clone(), created_micros.unwrap_or(now_micros)) {
                 Ok(()) => undo.letta_identities.push(identity.id.clone()),
                 Err(_) => problems.push(format!(
                     "letta identity {}: the id, or identifier_key {:?} with project_id {:?}, is taken",
@@ -221,10 +221,14 @@ impl FixtureSet {
             }
         }
         for identity in &self.orq_identities {
-            let created = if identity.created_millis == 0 { now_micros / 1000 } else { identity.created_millis };
-            let updated = if identity.updated_millis == 0 { created } else { identity.updated_millis };
-            let stored = OrqIdentity { created_millis: created, updated_millis: updated, ..identity.clone() };
-            match namespace.orq.identities.insert(stored.id.clone(), stored, created * 1000) {
+            // Only an identity without timestamps is copied: it is created now.
+            let stored = if identity.created_millis == 0 {
+                let now = now_micros / 1000;
+                Arc::new(OrqIdentity { created_millis: now, updated_millis: now, ..OrqIdentity::clone(identity) })
+            } else {
+                identity.clone()
+            };
+            match namespace.orq.identities.insert(stored.clone(), stored.created_millis * 1000) {
                 Ok(()) => undo.orq_identities.push(identity.id.clone()),
                 Err(_) => problems.push(format!(
                     "orq identity {}: the _id, or external_id {:?}, is taken",
@@ -244,10 +248,10 @@ impl FixtureSet {
 /// What an interrupted [`FixtureSet::apply`] must take back.
 #[derive(Default)]
 struct Undo {
-    agents: Vec<String>,
-    blocks: Vec<String>,
-    letta_identities: Vec<String>,
-    orq_identities: Vec<String>,
+    agents: Vec<Arc<str>>,
+    blocks: Vec<Arc<str>>,
+    letta_identities: Vec<Arc<str>>,
+    orq_identities: Vec<Arc<str>>,
 }
 
 impl Undo {
@@ -267,10 +271,27 @@ impl Undo {
     }
 }
 
-fn unique_ids<'a>(prefix: &str, kind: &str, items: &'a [Arc<Value>], problems: &mut Vec<String>) -> HashSet<&'a str> {
+/// A fixtures document this large leaves enough freed heap behind to be worth handing back.
+pub const LARGE_DOCUMENT_BYTES: usize = 1 << 20;
+
+/// Hands freed heap back to the operating system; called once large fixtures are stored. glibc
+/// keeps freed memory for reuse, and the parsed document of large fixtures is several times the
+/// size of the records built from it: without this, a server loaded with 1,000,000 identities would
+/// keep gigabytes it no longer uses. Called after the records are stored, not before, so that
+/// storing them reuses the freed pages instead of faulting in new ones. Other platforms'
+/// allocators need no help.
+pub fn release_free_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages to the kernel; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+fn unique_ids<'a>(prefix: &str, kind: &str, items: &'a [Arc<Entity>], problems: &mut Vec<String>) -> HashSet<&'a str> {
     let mut seen = HashSet::new();
     for item in items {
-        let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+        let id = &*item.id;
         if !seen.insert(id) {
             problems.push(format!("{prefix}letta {kind} {id}: the id is used twice"));
         }
@@ -328,37 +349,52 @@ pub fn parse_document(name: &str, text: &str, schemas: &Schemas, ids: &IdSource)
     for key in sections.keys().filter(|key| !matches!(key.as_str(), "letta" | "orq" | "namespaces")) {
         problems.push(format!("{name}: /{key}: unknown section (known: letta, orq, namespaces)"));
     }
-    check_sections(name, "", sections, schemas, &mut problems);
+    let no_namespaces = Map::new();
     let named = match sections.get("namespaces") {
-        None => Map::new(),
-        Some(Value::Object(named)) => named.clone(),
+        None => &no_namespaces,
+        Some(Value::Object(named)) => named,
         Some(_) => {
             problems.push(format!("{name}: /namespaces: must be an object of namespace name to sections"));
-            Map::new()
+            &no_namespaces
         }
     };
-    for (namespace, value) in &named {
-        let pointer = format!("/namespaces/{}", namespace.replace('~', "~0").replace('/', "~1"));
-        match value.as_object() {
-            Some(inner) => {
-                for key in inner.keys().filter(|key| !matches!(key.as_str(), "letta" | "orq")) {
-                    problems.push(format!("{name}: {pointer}/{key}: unknown section (known: letta, orq)"));
-                }
-                check_sections(name, &pointer, inner, schemas, &mut problems);
+    let named: Vec<(&String, &Map<String, Value>)> = named
+        .iter()
+        .filter_map(|(namespace, value)| {
+            let pointer = namespace_pointer(namespace);
+            let Some(inner) = value.as_object() else {
+                problems.push(format!("{name}: {pointer}: must be an object with letta and orq sections"));
+                return None;
+            };
+            for key in inner.keys().filter(|key| !matches!(key.as_str(), "letta" | "orq")) {
+                problems.push(format!("{name}: {pointer}/{key}: unknown section (known: letta, orq)"));
             }
-            None => problems.push(format!("{name}: {pointer}: must be an object with letta and orq sections")),
+            Some((namespace, inner))
+        })
+        .collect();
+    // The records are built while the schemas check the sections, on another core: with large
+    // fixtures each takes a good part of the start. Building never fails; a problem found by the
+    // check throws the records away.
+    let fixtures = std::thread::scope(|scope| {
+        let building = scope.spawn(|| Fixtures {
+            common: read_set(sections, ids),
+            namespaces: named.iter().map(|(namespace, inner)| ((*namespace).clone(), read_set(inner, ids))).collect(),
+        });
+        check_sections(name, "", sections, schemas, &mut problems);
+        for (namespace, inner) in &named {
+            check_sections(name, &namespace_pointer(namespace), inner, schemas, &mut problems);
         }
-    }
+        building.join()
+    });
     if !problems.is_empty() {
         return Err(FixtureError { problems });
     }
-    let mut fixtures = Fixtures { common: read_set(sections, ids), namespaces: BTreeMap::new() };
-    for (namespace, value) in &named {
-        if let Some(inner) = value.as_object() {
-            fixtures.namespaces.insert(namespace.clone(), read_set(inner, ids));
-        }
-    }
-    Ok(fixtures)
+    // Building only reads a document that parsed: it cannot panic, but if it ever did, say so.
+    fixtures.map_err(|_| FixtureError { problems: vec![format!("{name}: the fixtures could not be read")] })
+}
+
+fn namespace_pointer(namespace: &str) -> String {
+    format!("/namespaces/{}", namespace.replace('~', "~0").replace('/', "~1"))
 }
 
 fn check_sections(
@@ -403,44 +439,42 @@ fn strings(value: &Value, key: &str) -> Vec<String> {
 }
 
 /// Reads an `orq` section the schema already accepted.
-fn orq_section(orq: &Value, ids: &IdSource) -> Vec<OrqIdentity> {
+fn orq_section(orq: &Value, ids: &IdSource) -> Vec<Arc<OrqIdentity>> {
     let millis = |item: &Value, key: &str| {
-        text(item, key).and_then(|t| parse_rfc3339_micros(&t)).map_or(0, |micros| micros / 1000)
+        item.get(key).and_then(Value::as_str).and_then(parse_rfc3339_micros).map_or(0, |micros| micros / 1000)
     };
-    orq.get("identities")
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .map(|item| {
-                    let created = millis(item, "created");
-                    OrqIdentity {
-                        id: text(item, "_id").unwrap_or_else(|| ids.ulid(u64::try_from(created).unwrap_or(0))),
-                        external_id: text(item, "external_id").unwrap_or_default(),
-                        display_name: text(item, "display_name"),
-                        email: text(item, "email"),
-                        avatar_url: text(item, "avatar_url"),
-                        tags: strings(item, "tags"),
-                        metadata: item.get("metadata").and_then(Value::as_object).cloned().unwrap_or_default(),
-                        created_millis: created,
-                        updated_millis: millis(item, "updated"),
-                        metrics: item.get("metrics").and_then(Value::as_object).cloned(),
-                        budget: item.get("budget").cloned().map(Arc::new),
-                    }
-                })
-                .collect()
+    let items = orq.get("identities").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    items
+        .iter()
+        .map(|item| {
+            let created = millis(item, "created");
+            let updated = millis(item, "updated");
+            Arc::new(OrqIdentity {
+                id: text(item, "_id").unwrap_or_else(|| ids.ulid(u64::try_from(created).unwrap_or(0))).into(),
+                external_id: text(item, "external_id").unwrap_or_default(),
+                display_name: text(item, "display_name"),
+                email: text(item, "email"),
+                avatar_url: text(item, "avatar_url"),
+                tags: strings(item, "tags"),
+                metadata: JsonText::encode(item.get("metadata").unwrap_or(&Value::Object(Map::new()))),
+                created_millis: created,
+                // An identity never updated was last updated when it was created.
+                updated_millis: if updated == 0 { created } else { updated },
+                metrics: item.get("metrics").and_then(Value::as_object).map(metrics_from_json),
+                budget: item.get("budget").map(JsonText::encode),
+            })
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 /// Reads a `letta` section the schema already accepted.
 fn letta_section(letta: &Value, ids: &IdSource) -> FixtureSet {
-    let list = |key: &str| letta.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let list = |key: &str| letta.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     let identities = list("identities")
         .iter()
         .map(|item| LettaSeed {
-            identity: Identity {
-                id: text(item, "id").unwrap_or_else(|| format!("identity-{}", ids.uuid4())),
+            identity: Arc::new(Identity {
+                id: text(item, "id").unwrap_or_else(|| format!("identity-{}", ids.uuid4())).into(),
                 identifier_key: text(item, "identifier_key").unwrap_or_default(),
                 name: text(item, "name").unwrap_or_default(),
                 identity_type: item
@@ -449,17 +483,23 @@ fn letta_section(letta: &Value, ids: &IdSource) -> FixtureSet {
                     .and_then(IdentityType::parse)
                     .unwrap_or(IdentityType::Other),
                 project_id: text(item, "project_id"),
-                properties: item.get("properties").map(Property::list_from_json).unwrap_or_default(),
+                properties: item.get("properties").map(Properties::from_json).unwrap_or_default(),
                 agent_ids: strings(item, "agent_ids"),
                 block_ids: strings(item, "block_ids"),
-            },
-            created_micros: text(item, "created_at").and_then(|t| parse_rfc3339_micros(&t)),
+            }),
+            created_micros: item.get("created_at").and_then(Value::as_str).and_then(parse_rfc3339_micros),
         })
         .collect();
+    let entities = |key: &str| -> Vec<Arc<Entity>> {
+        list(key)
+            .iter()
+            .map(|item| Arc::new(Entity { id: text(item, "id").unwrap_or_default().into(), json: item.clone() }))
+            .collect()
+    };
     FixtureSet {
         letta_identities: identities,
-        letta_agents: list("agents").into_iter().map(Arc::new).collect(),
-        letta_blocks: list("blocks").into_iter().map(Arc::new).collect(),
+        letta_agents: entities("agents"),
+        letta_blocks: entities("blocks"),
         orq_identities: Vec::new(),
     }
 }
@@ -473,12 +513,12 @@ pub fn dump_namespace(namespace: &Namespace) -> Value {
         .into_iter()
         .map(|(order, identity)| {
             json!({
-                "id": identity.id,
+                "id": &*identity.id,
                 "identifier_key": identity.identifier_key,
                 "name": identity.name,
                 "identity_type": identity.identity_type.as_str(),
                 "project_id": identity.project_id,
-                "properties": identity.properties,
+                "properties": identity.properties.text(),
                 "agent_ids": identity.agent_ids,
                 "block_ids": identity.block_ids,
                 "created_at": rfc3339_micros(order.created_at_micros),
@@ -486,7 +526,7 @@ pub fn dump_namespace(namespace: &Namespace) -> Value {
         })
         .collect();
     let entities = |collection: &crate::store::Collection<Entity>| -> Vec<Value> {
-        collection.snapshot().into_iter().map(|(_, entity)| entity.json.as_ref().clone()).collect()
+        collection.snapshot().into_iter().map(|(_, entity)| entity.json.clone()).collect()
     };
     let orq: Vec<Value> = namespace
         .orq
@@ -495,26 +535,26 @@ pub fn dump_namespace(namespace: &Namespace) -> Value {
         .into_iter()
         .map(|(_, identity)| {
             let mut out = Map::new();
-            out.insert("_id".into(), Value::from(identity.id));
-            out.insert("external_id".into(), Value::from(identity.external_id));
+            out.insert("_id".into(), Value::from(&*identity.id));
+            out.insert("external_id".into(), Value::from(identity.external_id.as_str()));
             for (key, value) in [
-                ("display_name", identity.display_name),
-                ("email", identity.email),
-                ("avatar_url", identity.avatar_url),
+                ("display_name", &identity.display_name),
+                ("email", &identity.email),
+                ("avatar_url", &identity.avatar_url),
             ] {
                 if let Some(value) = value {
-                    out.insert(key.into(), Value::from(value));
+                    out.insert(key.into(), Value::from(value.as_str()));
                 }
             }
-            out.insert("tags".into(), Value::from(identity.tags));
-            out.insert("metadata".into(), Value::Object(identity.metadata));
+            out.insert("tags".into(), Value::from(identity.tags.clone()));
+            out.insert("metadata".into(), identity.metadata.to_value());
             out.insert("created".into(), Value::from(iso_millis(identity.created_millis)));
             out.insert("updated".into(), Value::from(iso_millis(identity.updated_millis)));
-            if let Some(metrics) = identity.metrics {
-                out.insert("metrics".into(), Value::Object(metrics));
+            if let Some(metrics) = &identity.metrics {
+                out.insert("metrics".into(), metrics_to_json(metrics));
             }
-            if let Some(budget) = identity.budget {
-                out.insert("budget".into(), budget.as_ref().clone());
+            if let Some(budget) = &identity.budget {
+                out.insert("budget".into(), budget.to_value());
             }
             Value::Object(out)
         })
@@ -541,7 +581,7 @@ mod tests {
     fn bundled_orq_fixtures_have_tags_metadata_metrics_and_a_budget() {
         let set = bundled().common;
         assert!(set.orq_identities.len() >= 4);
-        assert!(set.orq_identities.iter().any(|i| !i.tags.is_empty() && !i.metadata.is_empty()));
+        assert!(set.orq_identities.iter().any(|i| !i.tags.is_empty() && i.metadata.as_str() != "{}"));
         assert!(set.orq_identities.iter().any(|i| i.metrics.is_some()));
         assert!(set.orq_identities.iter().any(|i| i.budget.is_some()));
     }
@@ -596,7 +636,7 @@ mod tests {
         assert_eq!(seed.identity.id.len(), 45);
         let dangling = FixtureSet {
             letta_identities: vec![LettaSeed {
-                identity: Identity { agent_ids: vec!["agent-x".into()], ..seed.identity.clone() },
+                identity: Arc::new(Identity { agent_ids: vec!["agent-x".into()], ..Identity::clone(&seed.identity) }),
                 created_micros: None,
             }],
             ..FixtureSet::default()

@@ -62,6 +62,7 @@ pub mod fuzzing;
 pub mod http;
 pub mod ids;
 pub mod journal;
+pub mod json_text;
 pub mod letta;
 pub mod namespaces;
 pub mod openapi;

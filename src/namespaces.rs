@@ -140,10 +140,8 @@ impl Namespaces {
             namespace.letta.identities.remove(&seed.identity.id);
         }
         for item in set.letta_agents.iter().chain(&set.letta_blocks) {
-            if let Some(id) = item.get("id").and_then(Value::as_str) {
-                namespace.letta.agents.remove(id);
-                namespace.letta.blocks.remove(id);
-            }
+            namespace.letta.agents.remove(&item.id);
+            namespace.letta.blocks.remove(&item.id);
         }
         for identity in &set.orq_identities {
             namespace.orq.identities.remove(&identity.id);

@@ -8,10 +8,12 @@
 //! across an `.await`, so a list traversal never sees a record that is half inserted or half removed.
 
 use dashmap::DashMap;
+use foldhash::fast::RandomState;
 use parking_lot::RwLock;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Where a record sits in creation order: its creation time, then a per-collection sequence number
 /// that breaks ties between records created in the same microsecond (or under a frozen clock).
@@ -21,8 +23,12 @@ pub struct OrderKey {
     pub sequence: u64,
 }
 
-/// A record the store can hold.
+/// A record the store can hold. Records are immutable once stored and shared as `Arc<R>`: a read
+/// hands out a pointer, never a copy, and the same record can sit in the fixtures seed and in any
+/// number of namespaces at once. An update stores a changed copy in place of the old one.
 pub trait Record: Clone + Send + Sync + 'static {
+    /// The record's id; the store keys its maps by this same `Arc`, so an id is allocated once.
+    fn id(&self) -> &Arc<str>;
     /// The value that must be unique within the collection, if the record has one.
     fn unique_key(&self) -> Option<String>;
 }
@@ -30,13 +36,13 @@ pub trait Record: Clone + Send + Sync + 'static {
 #[derive(Clone, Debug)]
 struct Stored<R> {
     order: OrderKey,
-    record: R,
+    record: Arc<R>,
 }
 
 #[derive(Default)]
 struct Indexes {
-    by_order: BTreeMap<OrderKey, String>,
-    by_unique: HashMap<String, String>,
+    by_order: BTreeMap<OrderKey, Arc<str>>,
+    by_unique: HashMap<String, Arc<str>, RandomState>,
 }
 
 /// Why a write was refused.
@@ -45,7 +51,7 @@ pub enum WriteError<E> {
     /// No record has that id.
     NotFound,
     /// Another record (the id given) already holds the unique key.
-    Conflict(String),
+    Conflict(Arc<str>),
     /// The caller's update function refused the change.
     Rejected(E),
 }
@@ -64,14 +70,19 @@ pub struct PageBounds {
 }
 
 pub struct Collection<R: Record> {
-    records: DashMap<String, Stored<R>>,
+    // foldhash instead of SipHash: hashing ids is a large part of a retrieve and of loading fixtures.
+    records: DashMap<Arc<str>, Stored<R>, RandomState>,
     indexes: RwLock<Indexes>,
     sequence: AtomicU64,
 }
 
 impl<R: Record> Default for Collection<R> {
     fn default() -> Self {
-        Collection { records: DashMap::new(), indexes: RwLock::new(Indexes::default()), sequence: AtomicU64::new(0) }
+        Collection {
+            records: DashMap::default(),
+            indexes: RwLock::new(Indexes::default()),
+            sequence: AtomicU64::new(0),
+        }
     }
 }
 
@@ -84,8 +95,10 @@ impl<R: Record> Collection<R> {
         self.records.is_empty()
     }
 
-    /// Inserts a new record, or reports the id that already holds its unique key.
-    pub fn insert(&self, id: String, record: R, created_at_micros: i64) -> Result<(), WriteError<()>> {
+    /// Inserts a new record, or reports the id that already holds it or its unique key.
+    pub fn insert(&self, record: impl Into<Arc<R>>, created_at_micros: i64) -> Result<(), WriteError<()>> {
+        let record = record.into();
+        let id = record.id().clone();
         let mut indexes = self.indexes.write();
         let unique = record.unique_key();
         if let Some(key) = &unique {
@@ -105,7 +118,7 @@ impl<R: Record> Collection<R> {
         Ok(())
     }
 
-    pub fn get(&self, id: &str) -> Option<R> {
+    pub fn get(&self, id: &str) -> Option<Arc<R>> {
         self.records.get(id).map(|stored| stored.record.clone())
     }
 
@@ -119,16 +132,16 @@ impl<R: Record> Collection<R> {
     }
 
     /// The id of the record that holds a unique key.
-    pub fn find_unique(&self, key: &str) -> Option<String> {
+    pub fn find_unique(&self, key: &str) -> Option<Arc<str>> {
         self.indexes.read().by_unique.get(key).cloned()
     }
 
     /// Applies `change` to a copy of the record and stores the copy if `change` accepts it and the
     /// unique key it ends with is free. Either the whole change lands or nothing does.
-    pub fn update<E>(&self, id: &str, change: impl FnOnce(&mut R) -> Result<(), E>) -> Result<R, WriteError<E>> {
+    pub fn update<E>(&self, id: &str, change: impl FnOnce(&mut R) -> Result<(), E>) -> Result<Arc<R>, WriteError<E>> {
         let mut indexes = self.indexes.write();
         let mut entry = self.records.get_mut(id).ok_or(WriteError::NotFound)?;
-        let mut updated = entry.record.clone();
+        let mut updated = R::clone(&entry.record);
         change(&mut updated).map_err(WriteError::Rejected)?;
         let old_key = entry.record.unique_key();
         let new_key = updated.unique_key();
@@ -142,14 +155,15 @@ impl<R: Record> Collection<R> {
                 indexes.by_unique.remove(&key);
             }
             if let Some(key) = new_key {
-                indexes.by_unique.insert(key, id.to_string());
+                indexes.by_unique.insert(key, entry.key().clone());
             }
         }
+        let updated = Arc::new(updated);
         entry.record = updated.clone();
         Ok(updated)
     }
 
-    pub fn remove(&self, id: &str) -> Option<R> {
+    pub fn remove(&self, id: &str) -> Option<Arc<R>> {
         let mut indexes = self.indexes.write();
         let (_, stored) = self.records.remove(id)?;
         indexes.by_order.remove(&stored.order);
@@ -171,7 +185,12 @@ impl<R: Record> Collection<R> {
     /// at most `bounds.limit` of them, without copying them; returns how many it handed over.
     /// Walks the ordered index from the cursor, so the cost is O(log n + records visited), never
     /// a sort of the collection. Writers wait while `visit` runs: keep it short.
-    pub fn visit_page(&self, bounds: PageBounds, mut keep: impl FnMut(&R) -> bool, mut visit: impl FnMut(&R)) -> usize {
+    pub fn visit_page(
+        &self,
+        bounds: PageBounds,
+        mut keep: impl FnMut(&R) -> bool,
+        mut visit: impl FnMut(&Arc<R>),
+    ) -> usize {
         let indexes = self.indexes.read();
         if let (Some(low), Some(high)) = (bounds.lower, bounds.upper) {
             if low >= high {
@@ -181,7 +200,7 @@ impl<R: Record> Collection<R> {
         let lower = bounds.lower.map_or(Bound::Unbounded, Bound::Excluded);
         let upper = bounds.upper.map_or(Bound::Unbounded, Bound::Excluded);
         let range = indexes.by_order.range((lower, upper));
-        let ids: Box<dyn Iterator<Item = &String>> =
+        let ids: Box<dyn Iterator<Item = &Arc<str>>> =
             if bounds.descending { Box::new(range.rev().map(|(_, id)| id)) } else { Box::new(range.map(|(_, id)| id)) };
         let limit = bounds.limit.unwrap_or(usize::MAX);
         let mut visited = 0;
@@ -189,7 +208,7 @@ impl<R: Record> Collection<R> {
             if visited >= limit {
                 break;
             }
-            if let Some(stored) = self.records.get(id) {
+            if let Some(stored) = self.records.get(&**id) {
                 if keep(&stored.record) {
                     visit(&stored.record);
                     visited += 1;
@@ -199,20 +218,20 @@ impl<R: Record> Collection<R> {
         visited
     }
 
-    /// The records [`Collection::visit_page`] would visit, copied out.
-    pub fn page(&self, bounds: PageBounds, keep: impl FnMut(&R) -> bool) -> Vec<R> {
+    /// The records [`Collection::visit_page`] would visit.
+    pub fn page(&self, bounds: PageBounds, keep: impl FnMut(&R) -> bool) -> Vec<Arc<R>> {
         let mut page = Vec::new();
         self.visit_page(bounds, keep, |record| page.push(record.clone()));
         page
     }
 
     /// Every record, oldest first, with its creation time.
-    pub fn snapshot(&self) -> Vec<(OrderKey, R)> {
+    pub fn snapshot(&self) -> Vec<(OrderKey, Arc<R>)> {
         let indexes = self.indexes.read();
         indexes
             .by_order
             .iter()
-            .filter_map(|(order, id)| self.records.get(id).map(|s| (*order, s.record.clone())))
+            .filter_map(|(order, id)| self.records.get(&**id).map(|s| (*order, s.record.clone())))
             .collect()
     }
 }
@@ -223,29 +242,34 @@ mod tests {
 
     #[derive(Clone, Debug, PartialEq)]
     struct Item {
+        id: Arc<str>,
         key: String,
         value: u32,
     }
 
     impl Record for Item {
+        fn id(&self) -> &Arc<str> {
+            &self.id
+        }
+
         fn unique_key(&self) -> Option<String> {
             Some(self.key.clone())
         }
     }
 
-    fn item(key: &str, value: u32) -> Item {
-        Item { key: key.to_string(), value }
+    fn item(id: &str, key: &str, value: u32) -> Item {
+        Item { id: id.into(), key: key.to_string(), value }
     }
 
     fn filled(n: u32) -> Collection<Item> {
         let collection = Collection::default();
         for i in 0..n {
-            collection.insert(format!("id{i}"), item(&format!("k{i}"), i), 1000 + i64::from(i)).unwrap();
+            collection.insert(item(&format!("id{i}"), &format!("k{i}"), i), 1000 + i64::from(i)).unwrap();
         }
         collection
     }
 
-    fn values(page: &[Item]) -> Vec<u32> {
+    fn values(page: &[Arc<Item>]) -> Vec<u32> {
         page.iter().map(|i| i.value).collect()
     }
 
@@ -254,7 +278,8 @@ mod tests {
     #[test]
     fn unique_key_conflict_names_the_holder_and_changes_nothing() {
         let collection = filled(2);
-        assert_eq!(collection.insert("other".into(), item("k1", 9), 5), Err(WriteError::Conflict("id1".into())));
+        assert_eq!(collection.insert(item("other", "k1", 9), 5), Err(WriteError::Conflict("id1".into())));
+        assert_eq!(collection.insert(item("id0", "new", 9), 5), Err(WriteError::Conflict("id0".into())));
         assert_eq!(collection.len(), 2);
         assert!(collection.get("other").is_none());
     }
@@ -279,7 +304,7 @@ mod tests {
     fn equal_timestamps_keep_insertion_order() {
         let collection = Collection::default();
         for i in 0..5 {
-            collection.insert(format!("id{i}"), item(&format!("k{i}"), i), 7).unwrap();
+            collection.insert(item(&format!("id{i}"), &format!("k{i}"), i), 7).unwrap();
         }
         assert_eq!(values(&collection.page(ALL, |_| true)), vec![0, 1, 2, 3, 4]);
     }
@@ -311,7 +336,25 @@ mod tests {
         assert_eq!(collection.remove("id1").unwrap().value, 1);
         assert!(collection.remove("id1").is_none());
         assert_eq!(values(&collection.page(ALL, |_| true)), vec![0, 2]);
-        collection.insert("again".into(), item("k1", 5), 1).unwrap();
+        collection.insert(item("again", "k1", 5), 1).unwrap();
         assert_eq!(collection.len(), 3);
+    }
+
+    #[test]
+    fn records_are_shared_not_copied_until_changed() {
+        let seed = Arc::new(item("id0", "k0", 0));
+        let (first, second) = (Collection::default(), Collection::default());
+        first.insert(seed.clone(), 1).unwrap();
+        second.insert(seed.clone(), 1).unwrap();
+        assert!(Arc::ptr_eq(&first.get("id0").unwrap(), &seed));
+        assert!(Arc::ptr_eq(&second.page(ALL, |_| true)[0], &seed));
+        let changed = first
+            .update("id0", |i: &mut Item| -> Result<(), ()> {
+                i.value = 7;
+                Ok(())
+            })
+            .unwrap();
+        assert!(!Arc::ptr_eq(&changed, &seed));
+        assert_eq!((seed.value, second.get("id0").unwrap().value, first.get("id0").unwrap().value), (0, 0, 7));
     }
 }

@@ -222,7 +222,7 @@ fn write_python_json(out: &mut String, value: &Value) {
 }
 
 fn properties_json(identity: &Identity) -> String {
-    python_json_dumps(&serde_json::to_value(&identity.properties).unwrap_or(Value::Null))
+    python_json_dumps(&identity.properties.text().to_value())
 }
 
 /// The 409 for a duplicate `(identifier_key, project_id)`, as PostgreSQL, asyncpg and SQLAlchemy

@@ -18,9 +18,10 @@ use crate::store::{OrderKey, PageBounds, WriteError};
 use errors::{LettaError, Messages};
 use hyper::header::{HeaderValue, ALLOW, LOCATION};
 use hyper::StatusCode;
-use model::{Entity, Identity, IdentityType, LettaData, Property};
+use model::{Entity, Identity, IdentityType, LettaData, Properties, Property};
 use routes::{route, toggle_slash, Operation, Routed};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 use validation::{CtxValue, ErrorInput, LocPart, PydanticError};
 
 /// The path prefixes the Letta identities router is mounted under.
@@ -178,7 +179,7 @@ impl LettaApi {
             Operation::Upsert => self.upsert(data, sources, &body_value),
             Operation::Update => self.update(data, sources, id, &body_value),
             Operation::ReplaceProperties => {
-                let properties = Property::list_from_json(&body_value);
+                let properties = Properties::from_json(&body_value);
                 let updated = data
                     .identities
                     .update(id, |identity| -> Result<(), ()> {
@@ -409,10 +410,8 @@ impl LettaApi {
         let before = self.cursor(query.filter("before"), |id| collection.order_of(id), kind)?;
         let bounds =
             page_bounds(after, before, query.descending(), Some(usize::try_from(limit).unwrap_or(usize::MAX)))?;
-        let page = collection.page(bounds, |entity| {
-            entity.json.get("id").and_then(Value::as_str).is_some_and(|id| linked.iter().any(|l| l == id))
-        });
-        let items: Vec<&Value> = page.iter().map(|entity| entity.json.as_ref()).collect();
+        let page = collection.page(bounds, |entity| linked.iter().any(|l| **l == *entity.id));
+        let items: Vec<&Value> = page.iter().map(|entity| &entity.json).collect();
         Ok(json(StatusCode::OK, serde_json::to_vec(&items).unwrap_or_default()))
     }
 
@@ -421,16 +420,17 @@ impl LettaApi {
         let block_ids = string_list(body.get("block_ids"));
         self.check_links(data, agent_ids.as_deref(), block_ids.as_deref())?;
         let identity = Identity {
-            id: format!("identity-{}", sources.ids.uuid4()),
+            id: format!("identity-{}", sources.ids.uuid4()).into(),
             identifier_key: text_field(body, "identifier_key").unwrap_or_default(),
             name: text_field(body, "name").unwrap_or_default(),
             identity_type: identity_type_field(body).unwrap_or(IdentityType::Other),
             project_id: text_field(body, "project_id"),
-            properties: body.get("properties").map(Property::list_from_json).unwrap_or_default(),
+            properties: body.get("properties").map(Properties::from_json).unwrap_or_default(),
             agent_ids: dedup(agent_ids.unwrap_or_default()),
             block_ids: dedup(block_ids.unwrap_or_default()),
         };
-        match data.identities.insert(identity.id.clone(), identity.clone(), sources.clock.now_micros()) {
+        let identity = Arc::new(identity);
+        match data.identities.insert(identity.clone(), sources.clock.now_micros()) {
             Ok(()) => Ok(identity_response(&identity)),
             Err(_) => Err(errors::create_conflict(&identity)),
         }
@@ -448,7 +448,7 @@ impl LettaApi {
         };
         let agent_ids = string_list(body.get("agent_ids"));
         self.check_links(data, agent_ids.as_deref(), None)?;
-        let properties = body.get("properties").filter(|p| !p.is_null()).map(Property::list_from_json);
+        let properties = body.get("properties").filter(|p| !p.is_null()).map(Properties::from_json);
         let updated = data
             .identities
             .update(&id, |identity| -> Result<(), ()> {
@@ -487,7 +487,9 @@ impl LettaApi {
                 identity.identity_type = kind;
             }
             if let Some(new_properties) = new_properties {
-                merge_properties(&mut identity.properties, new_properties);
+                let mut merged = identity.properties.list();
+                merge_properties(&mut merged, new_properties);
+                identity.properties = Properties::new(&merged);
             }
             // Links are only ever added by PATCH.
             for agent_id in agent_ids.unwrap_or_default() {
@@ -506,7 +508,7 @@ impl LettaApi {
         match result {
             Ok(updated) => Ok(identity_response(&updated)),
             Err(WriteError::Conflict(_)) => {
-                let attempted = attempted.unwrap_or_else(|| before.clone());
+                let attempted = attempted.unwrap_or_else(|| Identity::clone(&before));
                 Err(errors::update_conflict(&before, &attempted, sources.clock.now_micros()))
             }
             Err(_) => Err(self.messages.identity_not_found(id)),

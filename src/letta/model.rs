@@ -1,7 +1,8 @@
 //! Letta's identity model as the store holds it, and its exact wire encoding.
 
+use crate::json_text::JsonText;
 use crate::store::{Collection, Record};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -40,7 +41,7 @@ impl IdentityType {
 
 /// One property. `value` keeps the JSON type it was sent with (`1.0` stays `1.0`); `kind` is not
 /// checked against it, as upstream.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Property {
     pub key: String,
     pub value: Value,
@@ -68,16 +69,46 @@ impl Property {
     }
 }
 
+/// An identity's properties as the store keeps them: their compact wire JSON. They are only ever
+/// written whole, replaced whole, or merged (which parses them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Properties(JsonText);
+
+impl Properties {
+    pub fn new(list: &[Property]) -> Properties {
+        Properties(JsonText::encode(&list))
+    }
+
+    /// The properties in a JSON array the schemas already accepted (a request body or a fixture).
+    pub fn from_json(value: &Value) -> Properties {
+        Properties::new(&Property::list_from_json(value))
+    }
+
+    pub fn list(&self) -> Vec<Property> {
+        serde_json::from_str(self.0.as_str()).unwrap_or_default()
+    }
+
+    pub fn text(&self) -> &JsonText {
+        &self.0
+    }
+}
+
+impl Default for Properties {
+    fn default() -> Properties {
+        Properties::new(&[])
+    }
+}
+
 /// An identity with its links. The links are kept although the wire always shows `agent_ids: []`
 /// and `block_ids: []`: they drive the `/agents` and `/blocks` routes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Identity {
-    pub id: String,
+    pub id: Arc<str>,
     pub identifier_key: String,
     pub name: String,
     pub identity_type: IdentityType,
     pub project_id: Option<String>,
-    pub properties: Vec<Property>,
+    pub properties: Properties,
     pub agent_ids: Vec<String>,
     pub block_ids: Vec<String>,
 }
@@ -89,6 +120,10 @@ pub fn unique_key(identifier_key: &str, project_id: Option<&str>) -> String {
 }
 
 impl Record for Identity {
+    fn id(&self) -> &Arc<str> {
+        &self.id
+    }
+
     fn unique_key(&self) -> Option<String> {
         Some(unique_key(&self.identifier_key, self.project_id.as_deref()))
     }
@@ -105,7 +140,7 @@ struct IdentityWire<'a> {
     agent_ids: [(); 0],
     block_ids: [(); 0],
     organization_id: &'static str,
-    properties: &'a [Property],
+    properties: &'a JsonText,
 }
 
 impl Identity {
@@ -119,7 +154,7 @@ impl Identity {
             agent_ids: [],
             block_ids: [],
             organization_id: DEFAULT_ORG_ID,
-            properties: &self.properties,
+            properties: self.properties.text(),
         }
     }
 
@@ -133,10 +168,15 @@ impl Identity {
 /// An agent or a block: fixtures hold its full JSON, which is returned as stored.
 #[derive(Clone, Debug)]
 pub struct Entity {
-    pub json: Arc<Value>,
+    pub id: Arc<str>,
+    pub json: Value,
 }
 
 impl Record for Entity {
+    fn id(&self) -> &Arc<str> {
+        &self.id
+    }
+
     fn unique_key(&self) -> Option<String> {
         None
     }
@@ -162,10 +202,10 @@ mod tests {
             name: "Acme".into(),
             identity_type: IdentityType::Org,
             project_id: Some("proj-1".into()),
-            properties: vec![
+            properties: Properties::new(&[
                 Property { key: "f".into(), value: serde_json::json!(1.0), kind: "number".into() },
                 Property { key: "n".into(), value: serde_json::json!(3), kind: "number".into() },
-            ],
+            ]),
             agent_ids: vec!["agent-05a12465-5829-4984-bcfe-b184ee81dc5e".into()],
             block_ids: vec![],
         };

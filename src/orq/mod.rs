@@ -8,6 +8,7 @@ pub mod query;
 use crate::clock::Clock;
 use crate::http::{json, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
+use crate::json_text::JsonText;
 use crate::namespaces::{bearer_key, namespace_of, Namespace, Namespaces};
 use crate::schema::Schemas;
 use crate::store::{PageBounds, WriteError};
@@ -17,6 +18,7 @@ use model::{Extras, OrqData, OrqIdentity};
 use query::{Cursor, ListQuery, SortBy};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// The header a request may pick its revision with.
 pub const REVISION_HEADER: &str = "x-mock-orq-api";
@@ -294,9 +296,9 @@ impl OrqApi {
             Revision::V1 => "orq/v1/CreateIdentityRequest",
         };
         let fields = self.body(request, schema, revision)?;
-        let identity = new_identity(ids, now, &fields);
+        let identity = Arc::new(new_identity(ids, now, &fields));
         let workspace = &namespace.orq;
-        workspace.identities.insert(identity.id.clone(), identity.clone(), now * 1000).map_err(|_| {
+        workspace.identities.insert(identity.clone(), now * 1000).map_err(|_| {
             OrqError::new(
                 Code::AlreadyExists,
                 format!("an identity with external_id {:?} already exists", identity.external_id),
@@ -325,8 +327,8 @@ impl OrqApi {
                 })
                 .map_err(|_| OrqError::not_found(Revision::V1))?,
             None => {
-                let identity = new_identity(ids, now, &fields);
-                workspace.identities.insert(identity.id.clone(), identity.clone(), now * 1000).map_err(|_| {
+                let identity = Arc::new(new_identity(ids, now, &fields));
+                workspace.identities.insert(identity.clone(), now * 1000).map_err(|_| {
                     OrqError::new(
                         Code::AlreadyExists,
                         format!("an identity with external_id {external_id:?} already exists"),
@@ -386,7 +388,7 @@ impl OrqApi {
         let search_ok = query.search.as_ref().is_none_or(|needle| {
             [&identity.display_name, &identity.email]
                 .iter()
-                .any(|field| field.as_ref().is_some_and(|text| text.to_lowercase().contains(needle.as_str())))
+                .any(|field| field.as_ref().is_some_and(|text| contains_lowercase(text, needle)))
         });
         let has = |tag: &String| identity.tags.contains(tag);
         let tags_ok = query.tags.is_empty()
@@ -431,13 +433,13 @@ fn string_list(value: &Value) -> Vec<String> {
 /// A new identity from a create body the schema accepted.
 fn new_identity(ids: &IdSource, now: i64, fields: &Map<String, Value>) -> OrqIdentity {
     let mut identity = OrqIdentity {
-        id: ids.ulid(u64::try_from(now).unwrap_or(0)),
+        id: ids.ulid(u64::try_from(now).unwrap_or(0)).into(),
         external_id: text(fields, "external_id").unwrap_or_default(),
         display_name: None,
         email: None,
         avatar_url: None,
         tags: Vec::new(),
-        metadata: Map::new(),
+        metadata: JsonText::encode(&Map::new()),
         created_millis: now,
         updated_millis: now,
         metrics: None,
@@ -466,10 +468,21 @@ fn apply_changes(identity: &mut OrqIdentity, fields: &Map<String, Value>, revisi
     if let Some(tags) = fields.get("tags").filter(|t| !t.is_null()) {
         identity.tags = string_list(tags);
     }
-    if let Some(Value::Object(metadata)) = fields.get("metadata") {
-        identity.metadata = metadata.clone();
+    if let Some(metadata @ Value::Object(_)) = fields.get("metadata") {
+        identity.metadata = JsonText::encode(metadata);
     }
     identity.updated_millis = now;
+}
+
+/// Whether `text`, lowercased, contains `needle` (already lowercase), without lowercasing a copy of
+/// `text` when it is ASCII: the search filter runs for every identity a list page walks past.
+fn contains_lowercase(text: &str, needle: &str) -> bool {
+    if !text.is_ascii() {
+        return text.to_lowercase().contains(needle);
+    }
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    needle.is_empty()
+        || text.windows(needle.len()).any(|window| window.iter().zip(needle).all(|(t, n)| t.to_ascii_lowercase() == *n))
 }
 
 fn unknown_cursor(name: &str, id: &str) -> OrqError {
@@ -482,7 +495,7 @@ fn page_by_creation(
     workspace: &OrqData,
     query: &ListQuery,
     keep: impl FnMut(&OrqIdentity) -> bool,
-) -> Result<(Vec<OrqIdentity>, bool), OrqError> {
+) -> Result<(Vec<Arc<OrqIdentity>>, bool), OrqError> {
     let identities = &workspace.identities;
     let fetch = Some(query.limit + 1);
     let (bounds, backwards) = match &query.cursor {
@@ -512,9 +525,10 @@ fn page_sorted(
     query: &ListQuery,
     sort: SortBy,
     mut keep: impl FnMut(&OrqIdentity) -> bool,
-) -> Result<(Vec<OrqIdentity>, bool), OrqError> {
+) -> Result<(Vec<Arc<OrqIdentity>>, bool), OrqError> {
     // Oldest first, so a stable sort breaks ties newest first once reversed where needed.
-    let mut all: Vec<OrqIdentity> = workspace.identities.snapshot().into_iter().map(|(_, identity)| identity).collect();
+    let mut all: Vec<Arc<OrqIdentity>> =
+        workspace.identities.snapshot().into_iter().map(|(_, identity)| identity).collect();
     all.reverse();
     match sort {
         SortBy::DisplayName => {
@@ -523,13 +537,13 @@ fn page_sorted(
         SortBy::Updated => all.sort_by_key(|i| std::cmp::Reverse(i.updated_millis)),
         SortBy::Created => {}
     }
-    let position = |name: &str, id: &str| all.iter().position(|i| i.id == id).ok_or_else(|| unknown_cursor(name, id));
-    let (candidates, backwards): (Vec<&OrqIdentity>, bool) = match &query.cursor {
+    let position = |name: &str, id: &str| all.iter().position(|i| *i.id == *id).ok_or_else(|| unknown_cursor(name, id));
+    let (candidates, backwards): (Vec<&Arc<OrqIdentity>>, bool) = match &query.cursor {
         Cursor::None => (all.iter().collect(), false),
         Cursor::After(id) => (all[position("starting_after", id)? + 1..].iter().collect(), false),
         Cursor::Before(id) => (all[..position("ending_before", id)?].iter().rev().collect(), true),
     };
-    let mut page: Vec<OrqIdentity> = Vec::new();
+    let mut page: Vec<Arc<OrqIdentity>> = Vec::new();
     let mut has_more = false;
     for identity in candidates {
         if keep(identity) {
@@ -544,4 +558,19 @@ fn page_sorted(
         page.reverse();
     }
     Ok((page, has_more))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_lowercase;
+
+    #[test]
+    fn search_matching_ignores_case_without_copying_ascii() {
+        assert!(contains_lowercase("Ada Lovelace", "lovel"));
+        assert!(contains_lowercase("ADA@EXAMPLE.COM", "example"));
+        assert!(!contains_lowercase("Ada", "adam"));
+        assert!(contains_lowercase("Ada", ""));
+        assert!(contains_lowercase("ÉLODIE Dupont", "élodie"));
+        assert!(!contains_lowercase("Elodie", "élodie"));
+    }
 }

@@ -1,6 +1,7 @@
 //! orq's identity model as the store holds it, and its wire encodings in both revisions.
 
 use crate::clock::civil_utc;
+use crate::json_text::JsonText;
 use crate::store::{Collection, Record};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -16,22 +17,27 @@ const V1_METRIC_NAMES: [&str; 4] = ["total_cost", "total_tokens", "total_request
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrqIdentity {
     /// The `_id`: a bare ULID.
-    pub id: String,
+    pub id: Arc<str>,
     pub external_id: String,
     pub display_name: Option<String>,
     pub email: Option<String>,
     pub avatar_url: Option<String>,
     pub tags: Vec<String>,
-    pub metadata: Map<String, Value>,
+    /// A JSON object.
+    pub metadata: JsonText,
     pub created_millis: i64,
     pub updated_millis: i64,
-    /// Usage numbers from fixtures, by name; absent ones are reported as 0.
-    pub metrics: Option<Map<String, Value>>,
+    /// Usage numbers from fixtures, in [`METRIC_NAMES`] order.
+    pub metrics: Option<[Number; 4]>,
     /// The identity-scoped budget from fixtures, returned as loaded.
-    pub budget: Option<Arc<Value>>,
+    pub budget: Option<JsonText>,
 }
 
 impl Record for OrqIdentity {
+    fn id(&self) -> &Arc<str> {
+        &self.id
+    }
+
     fn unique_key(&self) -> Option<String> {
         Some(self.external_id.clone())
     }
@@ -49,7 +55,7 @@ impl OrqData {
     }
 
     /// An identity by its `_id`, else by its `external_id`.
-    pub fn find(&self, id_or_external_id: &str) -> Option<OrqIdentity> {
+    pub fn find(&self, id_or_external_id: &str) -> Option<Arc<OrqIdentity>> {
         self.identities.get(id_or_external_id).or_else(|| {
             let id = self.identities.find_unique(id_or_external_id)?;
             self.identities.get(&id)
@@ -78,21 +84,37 @@ impl Serialize for IsoMillis {
     }
 }
 
-/// The four metrics in a given order, 0 for those the fixtures do not give.
+/// The four metrics in a given order; all 0 for an identity the fixtures gave none.
 struct Metrics<'a> {
-    values: Option<&'a Map<String, Value>>,
+    values: Option<&'a [Number; 4]>,
     names: [&'static str; 4],
 }
 
 impl Serialize for Metrics<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let zero = Value::Number(Number::from(0));
+        let zero = Number::from(0);
         let mut map = serializer.serialize_map(Some(4))?;
         for name in self.names {
-            map.serialize_entry(name, self.values.and_then(|m| m.get(name)).unwrap_or(&zero))?;
+            let at = METRIC_NAMES.iter().position(|known| *known == name);
+            map.serialize_entry(name, self.values.zip(at).map_or(&zero, |(values, at)| &values[at]))?;
         }
         map.end()
     }
+}
+
+/// The four metrics of a fixture's `metrics` object (which the schema requires whole).
+pub fn metrics_from_json(metrics: &Map<String, Value>) -> [Number; 4] {
+    METRIC_NAMES.map(|name| match metrics.get(name) {
+        Some(Value::Number(number)) => number.clone(),
+        _ => Number::from(0),
+    })
+}
+
+/// A `metrics` object in [`METRIC_NAMES`] order, as fixtures give it.
+pub fn metrics_to_json(metrics: &[Number; 4]) -> Value {
+    Value::Object(
+        METRIC_NAMES.iter().zip(metrics).map(|(name, n)| (name.to_string(), Value::Number(n.clone()))).collect(),
+    )
 }
 
 /// The current revision's object, in the key order the mock writes; unset optional text fields
@@ -110,13 +132,13 @@ struct CurrentWire<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     avatar_url: Option<&'a str>,
     tags: &'a [String],
-    metadata: &'a Map<String, Value>,
+    metadata: &'a JsonText,
     created: IsoMillis,
     updated: IsoMillis,
     #[serde(skip_serializing_if = "Option::is_none")]
     metrics: Option<Metrics<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    budget: Option<&'a Value>,
+    budget: Option<&'a JsonText>,
 }
 
 /// The v1 flat document: every field present, unset text fields as `null`.
@@ -130,7 +152,7 @@ struct V1Wire<'a> {
     email: Option<&'a str>,
     avatar_url: Option<&'a str>,
     tags: &'a [String],
-    metadata: &'a Map<String, Value>,
+    metadata: &'a JsonText,
     created: IsoMillis,
     updated: IsoMillis,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,7 +180,7 @@ impl OrqIdentity {
             created: IsoMillis(self.created_millis),
             updated: IsoMillis(self.updated_millis),
             metrics: extras.metrics.then_some(Metrics { values: self.metrics.as_ref(), names: METRIC_NAMES }),
-            budget: if extras.budget { self.budget.as_deref() } else { None },
+            budget: if extras.budget { self.budget.as_ref() } else { None },
         }
     }
 
@@ -213,10 +235,10 @@ mod tests {
             email: None,
             avatar_url: None,
             tags: vec!["pro".into()],
-            metadata: json!({"plan": "pro"}).as_object().unwrap().clone(),
+            metadata: JsonText::encode(&json!({"plan": "pro"})),
             created_millis: 1_768_450_395_986,
             updated_millis: 1_768_450_395_986,
-            metrics: Some(json!({"total_cost": 1.5}).as_object().unwrap().clone()),
+            metrics: Some([0.into(), Number::from_f64(1.5).unwrap(), 0.into(), 0.into()]),
             budget: None,
         }
     }
