@@ -81,7 +81,12 @@ fn orq_identity() -> OrqIdentity {
             340.into(),
             Number::from_f64(0.02).expect("finite"),
         ]),
-        budget: None,
+        budget: Some(JsonText::encode(&json!({
+            "budget_id": "01JJ1HF0000000000000000BUD",
+            "scope": {"identity": {"identity_external_id": "customer_12345"}},
+            "limits": {"period": "BUDGET_PERIOD_MONTHLY", "amount": 100, "token_limit": 1000000},
+            "is_active": true
+        }))),
     }
 }
 
@@ -125,16 +130,18 @@ fn serialization_benches(c: &mut Criterion) {
             out
         })
     });
-    group.bench_function("orq_current_json_value", |b| {
-        b.iter(|| black_box(&orq).current_json("0b3e1f4a-8d2c-5e6f-9a1b-2c3d4e5f6a7b", Extras::default()))
-    });
-    group.bench_function("orq_retrieve_body_current_json_to_vec", |b| {
-        // The retrieve response as the server builds it: the Value tree, wrapped, then encoded.
-        b.iter(|| {
-            let value = black_box(&orq).current_json("0b3e1f4a-8d2c-5e6f-9a1b-2c3d4e5f6a7b", Extras::default());
-            serde_json::to_vec(&json!({ "identity": value })).expect("encodable")
-        })
-    });
+    for (name, extras) in [
+        ("orq_identity_write_current", Extras::default()),
+        ("orq_identity_write_current_with_metrics_and_budget", Extras { metrics: true, budget: true }),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut out = Vec::with_capacity(1024);
+                black_box(&orq).write_current("0b3e1f4a-8d2c-5e6f-9a1b-2c3d4e5f6a7b", extras, &mut out);
+                out
+            })
+        });
+    }
     group.finish();
 }
 

@@ -7,7 +7,7 @@ use crate::faults::Faults;
 use crate::fixtures::{FixtureError, Fixtures};
 use crate::http::{json, respond, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
-use crate::journal::{body_text, Journal, RecordedRequest};
+use crate::journal::{Body, Entry, Journal};
 use crate::letta::{self, LettaApi, Sources};
 use crate::namespaces::{namespace_of, Namespaces};
 use crate::orq::{self, OrqApi};
@@ -152,20 +152,14 @@ impl App {
     }
 
     fn record(&self, request: &ApiRequest, response: Option<&ApiResponse>, took: Duration) {
-        let (request_body, request_body_truncated) = body_text(&request.body);
-        let (response_body, response_body_truncated) = response.map_or((String::new(), false), |r| body_text(r.body()));
-        self.journal.record(RecordedRequest {
-            seq: 0,
+        self.journal.record(Entry {
             namespace: namespace_of(request).to_string(),
             method: request.method.to_string(),
             path: request.path.clone(),
             query: request.query.clone(),
-            request_body,
-            request_body_truncated,
-            // 0 marks a connection that a fault dropped.
+            request_body: Body::copy(&request.body),
             status: response.map_or(0, |r| r.status().as_u16()),
-            response_body,
-            response_body_truncated,
+            response_body: response.map_or_else(Body::empty, |r| Body::keep(r.body())),
             duration_micros: u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
         });
     }

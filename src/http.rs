@@ -41,6 +41,10 @@ pub fn json(status: StatusCode, body: impl Into<Bytes>) -> ApiResponse {
 /// Decodes `%XX` escapes (and, in query strings, `+` as a space). Invalid escapes stay as they are;
 /// bytes that are not UTF-8 become U+FFFD.
 pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
+    if !text.contains('%') && !(plus_is_space && text.contains('+')) {
+        // Nothing to decode, as in almost every path.
+        return text.to_string();
+    }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

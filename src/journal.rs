@@ -1,6 +1,11 @@
 //! The request journal: the last N requests and their responses, in a ring buffer, so memory
 //! never grows with traffic. A size of 0 turns it off and costs nothing per request.
+//!
+//! Recording is on every request's path, so it copies as little as it can: a body of up to
+//! [`MAX_BODY_BYTES`] is kept by reference (the response's own buffer), a longer one as a copy of
+//! its first [`MAX_BODY_BYTES`]; bodies become text only when the journal is read.
 
+use bytes::Bytes;
 use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -24,6 +29,69 @@ pub struct RecordedRequest {
     pub duration_micros: u64,
 }
 
+/// What the ring holds for one request: [`RecordedRequest`] with its bodies not yet made text.
+pub struct Entry {
+    pub namespace: String,
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub request_body: Body,
+    /// 0 marks a connection that a fault dropped.
+    pub status: u16,
+    pub response_body: Body,
+    pub duration_micros: u64,
+}
+
+/// A body as the journal keeps it: at most [`MAX_BODY_BYTES`] of it.
+pub struct Body {
+    bytes: Bytes,
+    truncated: bool,
+}
+
+impl Body {
+    /// Keeps a response body: by reference when it is short, as it is a buffer of its own.
+    pub fn keep(body: &Bytes) -> Body {
+        if body.len() <= MAX_BODY_BYTES {
+            Body { bytes: body.clone(), truncated: false }
+        } else {
+            Body::copy(body)
+        }
+    }
+
+    /// Copies a request body: it may share its buffer with the connection's reads, which the
+    /// journal must not hold on to.
+    pub fn copy(body: &[u8]) -> Body {
+        let kept = &body[..body.len().min(MAX_BODY_BYTES)];
+        Body { bytes: Bytes::copy_from_slice(kept), truncated: kept.len() < body.len() }
+    }
+
+    pub fn empty() -> Body {
+        Body { bytes: Bytes::new(), truncated: false }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+impl Entry {
+    fn recorded(&self, seq: u64) -> RecordedRequest {
+        RecordedRequest {
+            seq,
+            namespace: self.namespace.clone(),
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            request_body: self.request_body.text(),
+            request_body_truncated: self.request_body.truncated,
+            status: self.status,
+            response_body: self.response_body.text(),
+            response_body_truncated: self.response_body.truncated,
+            duration_micros: self.duration_micros,
+        }
+    }
+}
+
 /// Which requests a query of the journal selects.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
@@ -35,7 +103,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn matches(&self, entry: &RecordedRequest) -> bool {
+    fn matches(&self, entry: &Entry) -> bool {
         self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&entry.method))
             && self.path.as_ref().is_none_or(|p| glob_match(p, &entry.path))
             && self.status.is_none_or(|s| s == entry.status)
@@ -63,15 +131,10 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     true
 }
 
-/// Cuts `bytes` to [`MAX_BODY_BYTES`] as text; says whether it cut.
-pub fn body_text(bytes: &[u8]) -> (String, bool) {
-    let cut = bytes.len() > MAX_BODY_BYTES;
-    (String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY_BYTES)]).into_owned(), cut)
-}
-
 pub struct Journal {
     capacity: usize,
-    state: Mutex<(u64, VecDeque<RecordedRequest>)>,
+    /// The last `seq` given, and the entries with theirs.
+    state: Mutex<(u64, VecDeque<(u64, Entry)>)>,
 }
 
 impl Journal {
@@ -84,29 +147,34 @@ impl Journal {
     }
 
     /// Records a request; its `seq` is assigned here.
-    pub fn record(&self, mut entry: RecordedRequest) {
+    pub fn record(&self, entry: Entry) {
         if !self.enabled() {
             return;
         }
         let mut state = self.state.lock();
         state.0 += 1;
-        entry.seq = state.0;
+        let seq = state.0;
         if state.1.len() == self.capacity {
-            state.1.pop_front();
+            // The entry that falls out is freed after the lock is let go.
+            let old = state.1.pop_front();
+            state.1.push_back((seq, entry));
+            drop(state);
+            drop(old);
+        } else {
+            state.1.push_back((seq, entry));
         }
-        state.1.push_back(entry);
     }
 
     /// The matching requests, oldest first; with `limit`, only the most recent ones.
     pub fn query(&self, filter: &Filter, limit: Option<usize>) -> Vec<RecordedRequest> {
         let state = self.state.lock();
-        let matching: Vec<&RecordedRequest> = state.1.iter().filter(|e| filter.matches(e)).collect();
+        let matching: Vec<&(u64, Entry)> = state.1.iter().filter(|(_, e)| filter.matches(e)).collect();
         let skip = limit.map_or(0, |limit| matching.len().saturating_sub(limit));
-        matching.into_iter().skip(skip).cloned().collect()
+        matching.into_iter().skip(skip).map(|(seq, entry)| entry.recorded(*seq)).collect()
     }
 
     pub fn count(&self, filter: &Filter) -> usize {
-        self.state.lock().1.iter().filter(|e| filter.matches(e)).count()
+        self.state.lock().1.iter().filter(|(_, e)| filter.matches(e)).count()
     }
 
     /// Empties the journal; returns how many entries it held.
@@ -122,18 +190,15 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn entry(path: &str, status: u16) -> RecordedRequest {
-        RecordedRequest {
-            seq: 0,
+    fn entry(path: &str, status: u16) -> Entry {
+        Entry {
             namespace: "default".into(),
             method: "GET".into(),
             path: path.into(),
             query: String::new(),
-            request_body: String::new(),
-            request_body_truncated: false,
+            request_body: Body::empty(),
             status,
-            response_body: String::new(),
-            response_body_truncated: false,
+            response_body: Body::keep(&Bytes::from_static(b"{}")),
             duration_micros: 1,
         }
     }
@@ -176,9 +241,15 @@ mod tests {
     }
 
     #[test]
-    fn long_bodies_are_cut() {
-        let (text, cut) = body_text(&vec![b'x'; MAX_BODY_BYTES + 1]);
-        assert_eq!((text.len(), cut), (MAX_BODY_BYTES, true));
-        assert_eq!(body_text(b"{}"), ("{}".to_string(), false));
+    fn long_bodies_are_cut_and_short_ones_shared() {
+        let long = Body::keep(&Bytes::from(vec![b'x'; MAX_BODY_BYTES + 1]));
+        assert_eq!((long.text().len(), long.truncated), (MAX_BODY_BYTES, true));
+        let response = Bytes::from(b"{\"a\":1}".to_vec());
+        let short = Body::keep(&response);
+        assert_eq!((short.text().as_str(), short.truncated), ("{\"a\":1}", false));
+        assert_eq!(short.bytes.as_ptr(), response.as_ptr(), "a short body is kept by reference");
+        let journal = Journal::new(2);
+        journal.record(entry("/p", 200));
+        assert_eq!(journal.query(&Filter::default(), None)[0].response_body, "{}");
     }
 }

@@ -1,6 +1,14 @@
-//! A JSON value kept as its compact text. Stored identities hold their free-form parts (Letta
-//! properties, orq metadata and budgets) this way: a parsed `serde_json::Value` tree costs several
-//! times the memory of its text, and these parts are only ever written out whole or replaced whole.
+//! Compact JSON as text: [`JsonText`], a value kept as its text, and [`ObjectWriter`], which
+//! writes the wire objects of stored identities.
+//!
+//! Stored identities hold their free-form parts (Letta properties, orq metadata and budgets) as
+//! [`JsonText`]: a parsed `serde_json::Value` tree costs several times the memory of its text, and
+//! these parts are only ever written out whole or replaced whole.
+//!
+//! Writing identities is most of the work of a list page, and most of that used to be serde_json
+//! escaping short strings one byte at a time. [`ObjectWriter`] writes keys as the literals they
+//! are, copies strings that need no escaping in one piece, and escapes the rest with serde_json,
+//! so its output is byte for byte what serde_json writes.
 
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -49,10 +57,125 @@ impl fmt::Debug for JsonText {
     }
 }
 
+/// Appends `text` as a JSON string, escaped exactly as serde_json escapes it.
+pub fn write_string(out: &mut Vec<u8>, text: &str) {
+    // serde_json escapes only these bytes. A fold without early exit, so that it compiles to
+    // vector instructions: most strings here are short and need no escaping.
+    let needs_escaping = text.bytes().fold(false, |any, byte| any | (byte < 0x20) | (byte == b'"') | (byte == b'\\'));
+    if !needs_escaping {
+        out.reserve(text.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, text);
+    }
+}
+
+/// Writes one JSON object, member by member, in the order the calls come.
+pub struct ObjectWriter<'a> {
+    out: &'a mut Vec<u8>,
+    empty: bool,
+}
+
+impl<'a> ObjectWriter<'a> {
+    pub fn new(out: &'a mut Vec<u8>) -> ObjectWriter<'a> {
+        out.push(b'{');
+        ObjectWriter { out, empty: true }
+    }
+
+    /// `key` is one of the wire format's own member names: plain ASCII, written as it is.
+    fn key(&mut self, key: &'static str) -> &mut Vec<u8> {
+        debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "{key}");
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.out
+    }
+
+    pub fn string(&mut self, key: &'static str, value: &str) {
+        write_string(self.key(key), value);
+    }
+
+    /// The string, or `null` when there is none.
+    pub fn nullable(&mut self, key: &'static str, value: Option<&str>) {
+        match value {
+            Some(value) => self.string(key, value),
+            None => self.raw(key, "null"),
+        }
+    }
+
+    /// A member whose value is already JSON text.
+    pub fn raw(&mut self, key: &'static str, json: &str) {
+        self.key(key).extend_from_slice(json.as_bytes());
+    }
+
+    pub fn strings(&mut self, key: &'static str, values: &[String]) {
+        let out = self.key(key);
+        out.push(b'[');
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_string(out, value);
+        }
+        out.push(b']');
+    }
+
+    /// A member written by serde_json, for the values that are neither text nor raw JSON.
+    pub fn value(&mut self, key: &'static str, value: &impl Serialize) {
+        // Numbers and other plain values always serialize into a Vec.
+        let _ = serde_json::to_writer(&mut *self.key(key), value);
+    }
+
+    /// A member whose value is an object written by `members`.
+    pub fn object(&mut self, key: &'static str, members: impl FnOnce(&mut ObjectWriter<'_>)) {
+        let mut inner = ObjectWriter::new(self.key(key));
+        members(&mut inner);
+        inner.end();
+    }
+
+    pub fn end(self) {
+        self.out.push(b'}');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn strings_are_escaped_exactly_as_serde_json_escapes_them() {
+        for text in ["plain", "", "quote \" and \\ back", "tab\tnew\nline\u{1}\u{1f}", "é ünï \u{7f} 😀 </script>"]
+        {
+            let mut out = Vec::new();
+            write_string(&mut out, text);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_object_writer_writes_members_in_call_order() {
+        let mut out = Vec::new();
+        let mut object = ObjectWriter::new(&mut out);
+        object.string("a", "x\"y");
+        object.nullable("b", None);
+        object.strings("c", &["1".to_string(), "2".to_string()]);
+        object.object("d", |inner| inner.value("n", &1.5));
+        object.object("e", |_| {});
+        object.raw("f", "[true]");
+        object.end();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"a":"x\"y","b":null,"c":["1","2"],"d":{"n":1.5},"e":{},"f":[true]}"#
+        );
+    }
 
     #[test]
     fn keeps_key_order_and_number_types_and_writes_itself_verbatim() {

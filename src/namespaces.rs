@@ -30,7 +30,7 @@ impl Namespace {
 }
 
 pub struct Namespaces {
-    by_name: DashMap<String, Arc<Namespace>>,
+    by_name: DashMap<String, Arc<Namespace>, foldhash::fast::RandomState>,
     /// What a namespace starts with; `reset` can switch it to nothing and back.
     seed: RwLock<Arc<Fixtures>>,
     /// What the server started with.
@@ -60,7 +60,7 @@ pub fn namespace_of(request: &ApiRequest) -> &str {
 impl Namespaces {
     pub fn new(fixtures: Fixtures, start_micros: i64) -> Namespaces {
         let start = Arc::new(fixtures);
-        let namespaces = Namespaces { by_name: DashMap::new(), seed: RwLock::new(start.clone()), start, start_micros };
+        let namespaces = Namespaces { by_name: DashMap::default(), seed: RwLock::new(start.clone()), start, start_micros };
         namespaces.create_named();
         namespaces
     }

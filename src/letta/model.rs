@@ -1,6 +1,6 @@
 //! Letta's identity model as the store holds it, and its exact wire encoding.
 
-use crate::json_text::JsonText;
+use crate::json_text::{JsonText, ObjectWriter};
 use crate::store::{Collection, Record};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -129,39 +129,21 @@ impl Record for Identity {
     }
 }
 
-/// The wire form, in the real server's key order.
-#[derive(Serialize)]
-struct IdentityWire<'a> {
-    id: &'a str,
-    identifier_key: &'a str,
-    name: &'a str,
-    identity_type: IdentityType,
-    project_id: Option<&'a str>,
-    agent_ids: [(); 0],
-    block_ids: [(); 0],
-    organization_id: &'static str,
-    properties: &'a JsonText,
-}
-
 impl Identity {
-    fn wire(&self) -> IdentityWire<'_> {
-        IdentityWire {
-            id: &self.id,
-            identifier_key: &self.identifier_key,
-            name: &self.name,
-            identity_type: self.identity_type,
-            project_id: self.project_id.as_deref(),
-            agent_ids: [],
-            block_ids: [],
-            organization_id: DEFAULT_ORG_ID,
-            properties: self.properties.text(),
-        }
-    }
-
-    /// Appends the compact wire JSON of this identity.
+    /// Appends the compact wire JSON of this identity, in the real server's key order. The links
+    /// are always written empty, as the real server does.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        // Serializing plain strings and already-valid values into a Vec cannot fail.
-        let _ = serde_json::to_writer(out, &self.wire());
+        let mut object = ObjectWriter::new(out);
+        object.string("id", &self.id);
+        object.string("identifier_key", &self.identifier_key);
+        object.string("name", &self.name);
+        object.string("identity_type", self.identity_type.as_str());
+        object.nullable("project_id", self.project_id.as_deref());
+        object.raw("agent_ids", "[]");
+        object.raw("block_ids", "[]");
+        object.string("organization_id", DEFAULT_ORG_ID);
+        object.raw("properties", self.properties.text().as_str());
+        object.end();
     }
 }
 

@@ -1,12 +1,9 @@
 //! orq's identity model as the store holds it, and its wire encodings in both revisions.
 
 use crate::clock::civil_utc;
-use crate::json_text::JsonText;
+use crate::json_text::{JsonText, ObjectWriter};
 use crate::store::{Collection, Record};
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
 use serde_json::{Map, Number, Value};
-use std::fmt;
 use std::sync::Arc;
 
 /// The four usage numbers, in the current revision's order.
@@ -65,40 +62,108 @@ impl OrqData {
 
 /// `2026-01-15T04:13:15.986Z`: milliseconds and `Z`, as JavaScript's `toISOString()` writes.
 pub fn iso_millis(millis: i64) -> String {
-    IsoMillis(millis).to_string()
-}
-
-/// A timestamp that writes itself as [`iso_millis`] does, with no string in between.
-struct IsoMillis(i64);
-
-impl fmt::Display for IsoMillis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (year, month, day, hour, minute, second, micro) = civil_utc(self.0.saturating_mul(1000));
-        write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{:03}Z", micro / 1000)
-    }
-}
-
-impl Serialize for IsoMillis {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-/// The four metrics in a given order; all 0 for an identity the fixtures gave none.
-struct Metrics<'a> {
-    values: Option<&'a [Number; 4]>,
-    names: [&'static str; 4],
-}
-
-impl Serialize for Metrics<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let zero = Number::from(0);
-        let mut map = serializer.serialize_map(Some(4))?;
-        for name in self.names {
-            let at = METRIC_NAMES.iter().position(|known| *known == name);
-            map.serialize_entry(name, self.values.zip(at).map_or(&zero, |(values, at)| &values[at]))?;
+    match iso_millis_four_digit_year(millis) {
+        Some(text) => text.iter().map(|&b| char::from(b)).collect(),
+        None => {
+            let (year, month, day, hour, minute, second, micro) = civil_utc(millis.saturating_mul(1000));
+            format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{:03}Z", micro / 1000)
         }
-        map.end()
+    }
+}
+
+/// Writes a timestamp as a JSON string, as [`iso_millis`] formats it.
+fn write_iso_millis(object: &mut ObjectWriter<'_>, key: &'static str, millis: i64) {
+    match iso_millis_four_digit_year(millis) {
+        Some(text) => object.string(key, std::str::from_utf8(&text).unwrap_or_default()),
+        None => object.string(key, &iso_millis(millis)),
+    }
+}
+
+/// [`iso_millis`] for the years 0 to 9999, the only ones fixtures and the clock give, with its
+/// digits written by hand: this runs twice for every identity of a list page.
+fn iso_millis_four_digit_year(millis: i64) -> Option<[u8; 24]> {
+    let (year, month, day, hour, minute, second, micro) = civil_utc(millis.saturating_mul(1000));
+    let year = u32::try_from(year).ok().filter(|year| *year <= 9999)?;
+    let mut text = *b"0000-00-00T00:00:00.000Z";
+    let mut put = |at: usize, width: usize, mut value: u32| {
+        for slot in text[at..at + width].iter_mut().rev() {
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, year);
+    put(5, 2, month);
+    put(8, 2, day);
+    put(11, 2, hour);
+    put(14, 2, minute);
+    put(17, 2, second);
+    put(20, 3, micro / 1000);
+    Some(text)
+}
+
+/// What to add to an identity on the wire.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Extras {
+    pub metrics: bool,
+    pub budget: bool,
+}
+
+impl OrqIdentity {
+    /// Appends the current revision's compact JSON, in the key order the mock writes; unset
+    /// optional text fields are left out, as proto3 JSON does.
+    pub fn write_current(&self, workspace_id: &str, extras: Extras, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::new(out);
+        object.string("_id", &self.id);
+        object.string("external_id", &self.external_id);
+        object.string("workspace_id", workspace_id);
+        for (key, value) in
+            [("display_name", &self.display_name), ("email", &self.email), ("avatar_url", &self.avatar_url)]
+        {
+            if let Some(value) = value {
+                object.string(key, value);
+            }
+        }
+        object.strings("tags", &self.tags);
+        object.raw("metadata", self.metadata.as_str());
+        write_iso_millis(&mut object, "created", self.created_millis);
+        write_iso_millis(&mut object, "updated", self.updated_millis);
+        if extras.metrics {
+            self.write_metrics(&mut object, METRIC_NAMES);
+        }
+        if let (true, Some(budget)) = (extras.budget, &self.budget) {
+            object.raw("budget", budget.as_str());
+        }
+        object.end();
+    }
+
+    /// Appends the v1 flat document: every field present, unset text fields as `null`.
+    pub fn write_v1(&self, workspace_id: &str, with_metrics: bool, out: &mut Vec<u8>) {
+        let mut object = ObjectWriter::new(out);
+        object.string("_id", &self.id);
+        object.string("external_id", &self.external_id);
+        object.string("workspace_id", workspace_id);
+        object.nullable("display_name", self.display_name.as_deref());
+        object.nullable("email", self.email.as_deref());
+        object.nullable("avatar_url", self.avatar_url.as_deref());
+        object.strings("tags", &self.tags);
+        object.raw("metadata", self.metadata.as_str());
+        write_iso_millis(&mut object, "created", self.created_millis);
+        write_iso_millis(&mut object, "updated", self.updated_millis);
+        if with_metrics {
+            self.write_metrics(&mut object, V1_METRIC_NAMES);
+        }
+        object.end();
+    }
+
+    /// The four metrics in the order `names` gives; all 0 for an identity the fixtures gave none.
+    fn write_metrics(&self, object: &mut ObjectWriter<'_>, names: [&'static str; 4]) {
+        let zero = Number::from(0);
+        object.object("metrics", |metrics| {
+            for name in names {
+                let at = METRIC_NAMES.iter().position(|known| *known == name);
+                metrics.value(name, self.metrics.as_ref().zip(at).map_or(&zero, |(values, at)| &values[at]));
+            }
+        });
     }
 }
 
@@ -115,111 +180,6 @@ pub fn metrics_to_json(metrics: &[Number; 4]) -> Value {
     Value::Object(
         METRIC_NAMES.iter().zip(metrics).map(|(name, n)| (name.to_string(), Value::Number(n.clone()))).collect(),
     )
-}
-
-/// The current revision's object, in the key order the mock writes; unset optional text fields
-/// are left out, as proto3 JSON does.
-#[derive(Serialize)]
-struct CurrentWire<'a> {
-    #[serde(rename = "_id")]
-    id: &'a str,
-    external_id: &'a str,
-    workspace_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    display_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    avatar_url: Option<&'a str>,
-    tags: &'a [String],
-    metadata: &'a JsonText,
-    created: IsoMillis,
-    updated: IsoMillis,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    metrics: Option<Metrics<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    budget: Option<&'a JsonText>,
-}
-
-/// The v1 flat document: every field present, unset text fields as `null`.
-#[derive(Serialize)]
-struct V1Wire<'a> {
-    #[serde(rename = "_id")]
-    id: &'a str,
-    external_id: &'a str,
-    workspace_id: &'a str,
-    display_name: Option<&'a str>,
-    email: Option<&'a str>,
-    avatar_url: Option<&'a str>,
-    tags: &'a [String],
-    metadata: &'a JsonText,
-    created: IsoMillis,
-    updated: IsoMillis,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    metrics: Option<Metrics<'a>>,
-}
-
-/// What to add to an identity on the wire.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Extras {
-    pub metrics: bool,
-    pub budget: bool,
-}
-
-impl OrqIdentity {
-    fn current_wire<'a>(&'a self, workspace_id: &'a str, extras: Extras) -> CurrentWire<'a> {
-        CurrentWire {
-            id: &self.id,
-            external_id: &self.external_id,
-            workspace_id,
-            display_name: self.display_name.as_deref(),
-            email: self.email.as_deref(),
-            avatar_url: self.avatar_url.as_deref(),
-            tags: &self.tags,
-            metadata: &self.metadata,
-            created: IsoMillis(self.created_millis),
-            updated: IsoMillis(self.updated_millis),
-            metrics: extras.metrics.then_some(Metrics { values: self.metrics.as_ref(), names: METRIC_NAMES }),
-            budget: if extras.budget { self.budget.as_ref() } else { None },
-        }
-    }
-
-    fn v1_wire<'a>(&'a self, workspace_id: &'a str, with_metrics: bool) -> V1Wire<'a> {
-        V1Wire {
-            id: &self.id,
-            external_id: &self.external_id,
-            workspace_id,
-            display_name: self.display_name.as_deref(),
-            email: self.email.as_deref(),
-            avatar_url: self.avatar_url.as_deref(),
-            tags: &self.tags,
-            metadata: &self.metadata,
-            created: IsoMillis(self.created_millis),
-            updated: IsoMillis(self.updated_millis),
-            metrics: with_metrics.then_some(Metrics { values: self.metrics.as_ref(), names: V1_METRIC_NAMES }),
-        }
-    }
-
-    /// Appends the current revision's compact JSON.
-    pub fn write_current(&self, workspace_id: &str, extras: Extras, out: &mut Vec<u8>) {
-        // Writing borrowed strings and valid values into a Vec cannot fail.
-        let _ = serde_json::to_writer(out, &self.current_wire(workspace_id, extras));
-    }
-
-    /// Appends the v1 revision's compact JSON.
-    pub fn write_v1(&self, workspace_id: &str, with_metrics: bool, out: &mut Vec<u8>) {
-        let _ = serde_json::to_writer(out, &self.v1_wire(workspace_id, with_metrics));
-    }
-
-    /// The current revision's object as a JSON value.
-    pub fn current_json(&self, workspace_id: &str, extras: Extras) -> Value {
-        serde_json::to_value(self.current_wire(workspace_id, extras)).unwrap_or(Value::Null)
-    }
-
-    /// The v1 document as a JSON value.
-    pub fn v1_json(&self, workspace_id: &str, with_metrics: bool) -> Value {
-        serde_json::to_value(self.v1_wire(workspace_id, with_metrics)).unwrap_or(Value::Null)
-    }
 }
 
 #[cfg(test)]
@@ -243,16 +203,29 @@ mod tests {
         }
     }
 
+    fn current(extras: Extras) -> String {
+        let mut out = Vec::new();
+        identity().write_current("ws", extras, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    fn v1(with_metrics: bool) -> Value {
+        let mut out = Vec::new();
+        identity().write_v1("ws", with_metrics, &mut out);
+        serde_json::from_slice(&out).unwrap()
+    }
+
     #[test]
     fn timestamps_have_milliseconds_and_z() {
         assert_eq!(iso_millis(1_768_450_395_986), "2026-01-15T04:13:15.986Z");
         assert_eq!(iso_millis(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_millis(253_402_300_799_999), "9999-12-31T23:59:59.999Z");
+        assert_eq!(iso_millis(253_402_300_800_000), "10000-01-01T00:00:00.000Z");
     }
 
     #[test]
     fn current_leaves_unset_fields_out_and_fills_metrics() {
-        let text =
-            serde_json::to_string(&identity().current_json("ws", Extras { metrics: true, budget: true })).unwrap();
+        let text = current(Extras { metrics: true, budget: true });
         assert_eq!(
             text,
             r#"{"_id":"01JJ1HDHN79XAS7A01WB3HYSDB","external_id":"cust_1","workspace_id":"ws","display_name":"Ada","tags":["pro"],"metadata":{"plan":"pro"},"created":"2026-01-15T04:13:15.986Z","updated":"2026-01-15T04:13:15.986Z","metrics":{"total_tokens":0,"total_cost":1.5,"total_requests":0,"error_rate":0}}"#
@@ -261,10 +234,12 @@ mod tests {
 
     #[test]
     fn v1_writes_every_field() {
-        let value = identity().v1_json("ws", false);
+        let value = v1(false);
         assert_eq!(value["email"], Value::Null);
         assert_eq!(value["avatar_url"], Value::Null);
         assert!(value.get("metrics").is_none());
-        assert_eq!(identity().v1_json("ws", true)["metrics"]["total_tokens"], 0);
+        let metrics = v1(true)["metrics"].clone();
+        assert_eq!(metrics.as_object().unwrap().keys().collect::<Vec<_>>(), V1_METRIC_NAMES);
+        assert_eq!((metrics["total_tokens"].clone(), metrics["total_cost"].clone()), (json!(0), json!(1.5)));
     }
 }
