@@ -41,7 +41,8 @@ pub fn json(status: StatusCode, body: impl Into<Bytes>) -> ApiResponse {
 /// Decodes `%XX` escapes (and, in query strings, `+` as a space). Invalid escapes stay as they are;
 /// bytes that are not UTF-8 become U+FFFD.
 pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
-    if !text.contains('%') && !(plus_is_space && text.contains('+')) {
+    let has_escapes = text.contains('%') || (plus_is_space && text.contains('+'));
+    if !has_escapes {
         // Nothing to decode, as in almost every path.
         return text.to_string();
     }
