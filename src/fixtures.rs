@@ -13,6 +13,7 @@ use crate::letta::model::{Entity, Identity, IdentityType, Properties};
 use crate::namespaces::Namespace;
 use crate::orq::model::{iso_millis, metrics_from_json, metrics_to_json, OrqIdentity};
 use crate::schema::Schemas;
+use foldhash::fast::RandomState;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -136,14 +137,14 @@ impl FixtureSet {
         let mut problems = Vec::new();
         let agents = unique_ids(prefix, "agent", &self.letta_agents, &mut problems);
         let blocks = unique_ids(prefix, "block", &self.letta_blocks, &mut problems);
-        let mut identity_ids = HashSet::new();
-        let mut keys = HashSet::new();
+        let capacity = self.letta_identities.len();
+        let mut identity_ids = HashSet::with_capacity_and_hasher(capacity, RandomState::default());
+        let mut keys = HashSet::with_capacity_and_hasher(capacity, RandomState::default());
         for LettaSeed { identity, .. } in &self.letta_identities {
             if !identity_ids.insert(&*identity.id) {
                 problems.push(format!("{prefix}letta identity {}: the id is used twice", identity.id));
             }
-            let key = crate::letta::model::unique_key(&identity.identifier_key, identity.project_id.as_deref());
-            if !keys.insert(key) {
+            if !keys.insert((identity.identifier_key.as_str(), identity.project_id.as_deref())) {
                 problems.push(format!(
                     "{prefix}letta identity {}: identifier_key {:?} with project_id {:?} is used twice",
                     identity.id, identity.identifier_key, identity.project_id
@@ -158,8 +159,9 @@ impl FixtureSet {
                     .push(format!("{prefix}letta identity {}: block {block_id} is not in the fixtures", identity.id));
             }
         }
-        let mut orq_ids = HashSet::new();
-        let mut external_ids = HashSet::new();
+        let capacity = self.orq_identities.len();
+        let mut orq_ids = HashSet::with_capacity_and_hasher(capacity, RandomState::default());
+        let mut external_ids = HashSet::with_capacity_and_hasher(capacity, RandomState::default());
         for identity in &self.orq_identities {
             if !orq_ids.insert(&*identity.id) {
                 problems.push(format!("{prefix}orq identity {}: the _id is used twice", identity.id));

@@ -60,7 +60,8 @@ pub fn namespace_of(request: &ApiRequest) -> &str {
 impl Namespaces {
     pub fn new(fixtures: Fixtures, start_micros: i64) -> Namespaces {
         let start = Arc::new(fixtures);
-        let namespaces = Namespaces { by_name: DashMap::default(), seed: RwLock::new(start.clone()), start, start_micros };
+        let namespaces =
+            Namespaces { by_name: DashMap::default(), seed: RwLock::new(start.clone()), start, start_micros };
         namespaces.create_named();
         namespaces
     }

@@ -79,9 +79,10 @@ impl Properties {
         Properties(JsonText::encode(&list))
     }
 
-    /// The properties in a JSON array the schemas already accepted (a request body or a fixture).
+    /// The properties in a JSON array the schemas already accepted (a request body or a fixture),
+    /// written in the wire's member order straight from the request's values.
     pub fn from_json(value: &Value) -> Properties {
-        Properties::new(&Property::list_from_json(value))
+        Properties(JsonText::encode(&PropertiesOf(value.as_array().map(Vec::as_slice).unwrap_or_default())))
     }
 
     pub fn list(&self) -> Vec<Property> {
@@ -90,6 +91,31 @@ impl Properties {
 
     pub fn text(&self) -> &JsonText {
         &self.0
+    }
+}
+
+/// Property objects serialized as [`Property`] serializes, straight from their JSON.
+struct PropertiesOf<'a>(&'a [Value]);
+
+impl Serialize for PropertiesOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeSeq, SerializeStruct};
+        struct One<'a>(&'a Value);
+        impl Serialize for One<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let text = |key: &str| self.0.get(key).and_then(Value::as_str).unwrap_or_default();
+                let mut property = serializer.serialize_struct("Property", 3)?;
+                property.serialize_field("key", text("key"))?;
+                property.serialize_field("value", self.0.get("value").unwrap_or(&Value::Null))?;
+                property.serialize_field("type", text("type"))?;
+                property.end()
+            }
+        }
+        let mut list = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            list.serialize_element(&One(item))?;
+        }
+        list.end()
     }
 }
 
@@ -196,6 +222,21 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"id":"identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544","identifier_key":"org-1","name":"Acme","identity_type":"org","project_id":"proj-1","agent_ids":[],"block_ids":[],"organization_id":"org-00000000-0000-4000-8000-000000000000","properties":[{"key":"f","value":1.0,"type":"number"},{"key":"n","value":3,"type":"number"}]}"#
+        );
+    }
+
+    #[test]
+    fn properties_from_json_match_the_parsed_list() {
+        let json = serde_json::json!([
+            {"type": "json", "value": {"z": 1, "a": [1.0, null]}, "key": "prefs"},
+            {"key": "q\"uote", "value": 1e-7, "type": "number"},
+            {"key": "n", "type": "string"}
+        ]);
+        let direct = Properties::from_json(&json);
+        assert_eq!(direct, Properties::new(&Property::list_from_json(&json)));
+        assert_eq!(
+            direct.text().as_str(),
+            r#"[{"key":"prefs","value":{"z":1,"a":[1.0,null]},"type":"json"},{"key":"q\"uote","value":1e-7,"type":"number"},{"key":"n","value":null,"type":"string"}]"#
         );
     }
 
