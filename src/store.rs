@@ -6,10 +6,16 @@
 //! this cursor?" in O(log n + page), and a unique-key index. The two indexes sit behind one
 //! `parking_lot::RwLock`; every write that touches them holds it for a few map operations and never
 //! across an `.await`, so a list traversal never sees a record that is half inserted or half removed.
+//!
+//! A record type may also define secondary orders ([`Record::sort_key`]), e.g. by name. The index of
+//! such an order is built the first time a page in that order is asked for, and from then on kept
+//! up to date by every write, so that a sorted page also costs O(log n + page) and a collection
+//! nobody sorts pays nothing for it.
 
 use dashmap::DashMap;
 use foldhash::fast::RandomState;
-use parking_lot::RwLock;
+use parking_lot::{RwLock, RwLockWriteGuard};
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,7 +37,16 @@ pub trait Record: Clone + Send + Sync + 'static {
     fn id(&self) -> &Arc<str>;
     /// The value that must be unique within the collection, if the record has one.
     fn unique_key(&self) -> Option<String>;
+    /// The record's key in secondary order `order`, compared as bytes; records with equal keys
+    /// come newest first. A type without secondary orders keeps the default.
+    fn sort_key(&self, order: u8) -> Box<[u8]> {
+        let _ = order;
+        Box::default()
+    }
 }
+
+/// Where a record sits in a secondary order.
+type SortedKey = (Box<[u8]>, Reverse<OrderKey>);
 
 #[derive(Clone, Debug)]
 struct Stored<R> {
@@ -43,6 +58,30 @@ struct Stored<R> {
 struct Indexes {
     by_order: BTreeMap<OrderKey, Arc<str>>,
     by_unique: HashMap<String, Arc<str>, RandomState>,
+    /// The secondary orders built so far, by order number.
+    sorted: BTreeMap<u8, BTreeMap<SortedKey, Arc<str>>>,
+}
+
+impl Indexes {
+    fn add_sorted(&mut self, record: &impl Record, order: OrderKey) {
+        for (number, index) in &mut self.sorted {
+            index.insert((record.sort_key(*number), Reverse(order)), record.id().clone());
+        }
+    }
+
+    fn remove_sorted(&mut self, record: &impl Record, order: OrderKey) {
+        for (number, index) in &mut self.sorted {
+            index.remove(&(record.sort_key(*number), Reverse(order)));
+        }
+    }
+}
+
+/// Where a page in a secondary order starts: at the beginning, or after or before a record.
+#[derive(Clone, Copy, Debug)]
+pub enum SortedFrom<'a> {
+    Start,
+    After(&'a str),
+    Before(&'a str),
 }
 
 /// Why a write was refused.
@@ -114,6 +153,7 @@ impl<R: Record> Collection<R> {
         if let Some(key) = unique {
             indexes.by_unique.insert(key, id.clone());
         }
+        indexes.add_sorted(&*record, order);
         self.records.insert(id, Stored { order, record });
         Ok(())
     }
@@ -158,6 +198,8 @@ impl<R: Record> Collection<R> {
                 indexes.by_unique.insert(key, entry.key().clone());
             }
         }
+        indexes.remove_sorted(&*entry.record, entry.order);
+        indexes.add_sorted(&updated, entry.order);
         let updated = Arc::new(updated);
         entry.record = updated.clone();
         Ok(updated)
@@ -167,6 +209,7 @@ impl<R: Record> Collection<R> {
         let mut indexes = self.indexes.write();
         let (_, stored) = self.records.remove(id)?;
         indexes.by_order.remove(&stored.order);
+        indexes.remove_sorted(&*stored.record, stored.order);
         if let Some(key) = stored.record.unique_key() {
             indexes.by_unique.remove(&key);
         }
@@ -178,6 +221,7 @@ impl<R: Record> Collection<R> {
         let mut indexes = self.indexes.write();
         indexes.by_order.clear();
         indexes.by_unique.clear();
+        indexes.sorted.clear();
         self.records.clear();
     }
 
@@ -225,6 +269,66 @@ impl<R: Record> Collection<R> {
         page
     }
 
+    /// A page in secondary order `order` (see [`Record::sort_key`]): the records `keep` accepts,
+    /// walking from `from`, at most `limit` of them, in walking order (so a page before a record
+    /// comes nearest first). `None` when the record `from` names does not exist. The order's
+    /// index is built on first use, under the write lock, and kept by every write after that.
+    pub fn sorted_page(
+        &self,
+        order: u8,
+        from: SortedFrom<'_>,
+        limit: usize,
+        mut keep: impl FnMut(&R) -> bool,
+    ) -> Option<Vec<Arc<R>>> {
+        let indexes = {
+            let indexes = self.indexes.read();
+            if indexes.sorted.contains_key(&order) {
+                indexes
+            } else {
+                drop(indexes);
+                let mut indexes = self.indexes.write();
+                if !indexes.sorted.contains_key(&order) {
+                    let index = indexes
+                        .by_order
+                        .iter()
+                        .filter_map(|(at, id)| {
+                            let stored = self.records.get(&**id)?;
+                            Some(((stored.record.sort_key(order), Reverse(*at)), id.clone()))
+                        })
+                        .collect();
+                    indexes.sorted.insert(order, index);
+                }
+                RwLockWriteGuard::downgrade(indexes)
+            }
+        };
+        let index = indexes.sorted.get(&order)?;
+        let key_of = |id: &str| -> Option<SortedKey> {
+            let stored = self.records.get(id)?;
+            Some((stored.record.sort_key(order), Reverse(stored.order)))
+        };
+        let ids: Box<dyn Iterator<Item = &Arc<str>>> = match from {
+            SortedFrom::Start => Box::new(index.values()),
+            SortedFrom::After(id) => {
+                Box::new(index.range((Bound::Excluded(key_of(id)?), Bound::Unbounded)).map(|(_, id)| id))
+            }
+            SortedFrom::Before(id) => {
+                Box::new(index.range((Bound::Unbounded, Bound::Excluded(key_of(id)?))).rev().map(|(_, id)| id))
+            }
+        };
+        let mut page = Vec::new();
+        for id in ids {
+            if page.len() >= limit {
+                break;
+            }
+            if let Some(stored) = self.records.get(&**id) {
+                if keep(&stored.record) {
+                    page.push(stored.record.clone());
+                }
+            }
+        }
+        Some(page)
+    }
+
     /// Every record, oldest first, with its creation time.
     pub fn snapshot(&self) -> Vec<(OrderKey, Arc<R>)> {
         let indexes = self.indexes.read();
@@ -254,6 +358,11 @@ mod tests {
 
         fn unique_key(&self) -> Option<String> {
             Some(self.key.clone())
+        }
+
+        /// The first letter of the key, so that unique keys can sort equal.
+        fn sort_key(&self, _order: u8) -> Box<[u8]> {
+            self.key.as_bytes()[..1].into()
         }
     }
 
@@ -338,6 +447,34 @@ mod tests {
         assert_eq!(values(&collection.page(ALL, |_| true)), vec![0, 2]);
         collection.insert(item("again", "k1", 5), 1).unwrap();
         assert_eq!(collection.len(), 3);
+    }
+
+    #[test]
+    fn secondary_orders_are_built_on_first_use_and_kept_by_writes() {
+        let collection = Collection::default();
+        for (i, key) in ["b", "a1", "c", "a2"].into_iter().enumerate() {
+            collection.insert(item(&format!("id{i}"), key, i as u32), 1).unwrap();
+        }
+        let ids =
+            |page: Option<Vec<Arc<Item>>>| -> Vec<String> { page.unwrap().iter().map(|i| i.id.to_string()).collect() };
+        // Equal keys ("a") come newest first.
+        assert_eq!(ids(collection.sorted_page(0, SortedFrom::Start, 10, |_| true)), ["id3", "id1", "id0", "id2"]);
+        assert_eq!(ids(collection.sorted_page(0, SortedFrom::After("id1"), 2, |_| true)), ["id0", "id2"]);
+        assert_eq!(ids(collection.sorted_page(0, SortedFrom::Before("id0"), 10, |_| true)), ["id1", "id3"]);
+        assert_eq!(ids(collection.sorted_page(0, SortedFrom::Start, 10, |i| i.value % 2 == 0)), ["id0", "id2"]);
+        assert!(collection.sorted_page(0, SortedFrom::After("nope"), 10, |_| true).is_none());
+        // The built index follows inserts, updates and removals.
+        collection.insert(item("id4", "0", 4), 1).unwrap();
+        collection
+            .update("id2", |i: &mut Item| -> Result<(), ()> {
+                i.key = "1".into();
+                Ok(())
+            })
+            .unwrap();
+        collection.remove("id1");
+        assert_eq!(ids(collection.sorted_page(0, SortedFrom::Start, 10, |_| true)), ["id4", "id2", "id3", "id0"]);
+        collection.clear();
+        assert!(ids(collection.sorted_page(0, SortedFrom::Start, 10, |_| true)).is_empty());
     }
 
     #[test]

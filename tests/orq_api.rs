@@ -239,6 +239,20 @@ async fn cursors_walk_both_ways_with_a_correct_has_more() {
     let next = by_name.json()["data"][2]["_id"].as_str().unwrap().to_string();
     let by_name = list(format!("limit=3&sort_by=IDENTITY_SORT_FIELD_DISPLAY_NAME&starting_after={next}")).await;
     assert_eq!(ids(&by_name), ["e3", "e4", "e5"]);
+    // The order follows changes made after its first use; case does not count.
+    for (id, name) in [("e0", "NAME 99"), ("e5", "Name 00")] {
+        let body = Some(json!({ "display_name": name }));
+        let reply = call(&server, Revision::Current, Op::Update, "PATCH", &format!("/v2/identities/{id}"), body).await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    }
+    let by_name = list("limit=50&sort_by=IDENTITY_SORT_FIELD_DISPLAY_NAME".into()).await;
+    assert_eq!(ids(&by_name), ["e5", "e1", "e2", "e3", "e4", "e6", "e0"]);
+    let e3 = by_name.json()["data"][3]["_id"].as_str().unwrap().to_string();
+    let before = list(format!("limit=2&sort_by=IDENTITY_SORT_FIELD_DISPLAY_NAME&ending_before={e3}")).await;
+    assert_eq!(
+        (ids(&before), before.json()["has_more"].clone()),
+        (vec!["e1".to_string(), "e2".to_string()], json!(true))
+    );
 }
 
 #[tokio::test]

@@ -11,10 +11,10 @@ use crate::ids::IdSource;
 use crate::json_text::JsonText;
 use crate::namespaces::{bearer_key, namespace_of, Namespace, Namespaces};
 use crate::schema::Schemas;
-use crate::store::{PageBounds, WriteError};
+use crate::store::{PageBounds, SortedFrom, WriteError};
 use hyper::header::{HeaderValue, ALLOW, LOCATION};
 use hyper::{Method, StatusCode};
-use model::{Extras, OrqData, OrqIdentity};
+use model::{Extras, OrqData, OrqIdentity, ORDER_BY_DISPLAY_NAME, ORDER_BY_UPDATED};
 use query::{Cursor, ListQuery, SortBy};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -519,41 +519,29 @@ fn page_by_creation(
     Ok((page, has_more))
 }
 
-/// A page in another order: the workspace is sorted for the request (O(n log n)).
+/// A page in another order, walked from the cursor in that order's index: O(log n + page) too,
+/// once the first request in that order has built the index.
 fn page_sorted(
     workspace: &OrqData,
     query: &ListQuery,
     sort: SortBy,
-    mut keep: impl FnMut(&OrqIdentity) -> bool,
+    keep: impl FnMut(&OrqIdentity) -> bool,
 ) -> Result<(Vec<Arc<OrqIdentity>>, bool), OrqError> {
-    // Oldest first, so a stable sort breaks ties newest first once reversed where needed.
-    let mut all: Vec<Arc<OrqIdentity>> =
-        workspace.identities.snapshot().into_iter().map(|(_, identity)| identity).collect();
-    all.reverse();
-    match sort {
-        SortBy::DisplayName => {
-            all.sort_by_cached_key(|i| (i.display_name.is_none(), i.display_name.as_ref().map(|n| n.to_lowercase())))
-        }
-        SortBy::Updated => all.sort_by_key(|i| std::cmp::Reverse(i.updated_millis)),
-        SortBy::Created => {}
-    }
-    let position = |name: &str, id: &str| all.iter().position(|i| *i.id == *id).ok_or_else(|| unknown_cursor(name, id));
-    let (candidates, backwards): (Vec<&Arc<OrqIdentity>>, bool) = match &query.cursor {
-        Cursor::None => (all.iter().collect(), false),
-        Cursor::After(id) => (all[position("starting_after", id)? + 1..].iter().collect(), false),
-        Cursor::Before(id) => (all[..position("ending_before", id)?].iter().rev().collect(), true),
+    let order = if sort == SortBy::Updated { ORDER_BY_UPDATED } else { ORDER_BY_DISPLAY_NAME };
+    let (from, backwards) = match &query.cursor {
+        Cursor::None => (SortedFrom::Start, false),
+        Cursor::After(id) => (SortedFrom::After(id), false),
+        Cursor::Before(id) => (SortedFrom::Before(id), true),
     };
-    let mut page: Vec<Arc<OrqIdentity>> = Vec::new();
-    let mut has_more = false;
-    for identity in candidates {
-        if keep(identity) {
-            if page.len() == query.limit {
-                has_more = true;
-                break;
-            }
-            page.push(identity.clone());
-        }
-    }
+    let page = workspace.identities.sorted_page(order, from, query.limit + 1, keep);
+    let mut page = match (page, from) {
+        (Some(page), _) => page,
+        (None, SortedFrom::After(id)) => return Err(unknown_cursor("starting_after", id)),
+        (None, SortedFrom::Before(id)) => return Err(unknown_cursor("ending_before", id)),
+        (None, SortedFrom::Start) => Vec::new(),
+    };
+    let has_more = page.len() > query.limit;
+    page.truncate(query.limit);
     if backwards {
         page.reverse();
     }

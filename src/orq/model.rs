@@ -30,9 +30,27 @@ pub struct OrqIdentity {
     pub budget: Option<JsonText>,
 }
 
+/// The secondary order by display name: A to Z, case-insensitively, identities without one last.
+pub const ORDER_BY_DISPLAY_NAME: u8 = 0;
+/// The secondary order by update time: most recently updated first.
+pub const ORDER_BY_UPDATED: u8 = 1;
+
 impl Record for OrqIdentity {
     fn id(&self) -> &Arc<str> {
         &self.id
+    }
+
+    fn sort_key(&self, order: u8) -> Box<[u8]> {
+        if order == ORDER_BY_DISPLAY_NAME {
+            let name = self.display_name.as_deref().map(str::to_lowercase);
+            let mut key = vec![u8::from(name.is_none())];
+            key.extend_from_slice(name.unwrap_or_default().as_bytes());
+            key.into()
+        } else {
+            // Newest first: the bits of the time, order-preserving as unsigned, then inverted.
+            let unsigned = (self.updated_millis as u64) ^ (1 << 63);
+            (!unsigned).to_be_bytes().into()
+        }
     }
 
     fn unique_key(&self) -> Option<String> {
@@ -213,6 +231,19 @@ mod tests {
         let mut out = Vec::new();
         identity().write_v1("ws", with_metrics, &mut out);
         serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn sort_keys_order_names_without_case_unnamed_last_and_updates_newest_first() {
+        let named = |name: Option<&str>| OrqIdentity { display_name: name.map(String::from), ..identity() };
+        let by_name = |i: &OrqIdentity| i.sort_key(ORDER_BY_DISPLAY_NAME);
+        assert!(by_name(&named(Some("ada"))) < by_name(&named(Some("Bob"))));
+        assert!(by_name(&named(Some("ADA"))) == by_name(&named(Some("ada"))));
+        assert!(by_name(&named(Some("zed"))) < by_name(&named(None)));
+        assert!(by_name(&named(Some(""))) < by_name(&named(Some("a"))));
+        let updated = |millis: i64| OrqIdentity { updated_millis: millis, ..identity() }.sort_key(ORDER_BY_UPDATED);
+        assert!(updated(2_000) < updated(1_000));
+        assert!(updated(0) < updated(-1));
     }
 
     #[test]
