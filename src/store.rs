@@ -16,7 +16,7 @@ use dashmap::DashMap;
 use foldhash::fast::RandomState;
 use parking_lot::{RwLock, RwLockWriteGuard};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -57,7 +57,9 @@ struct Stored<R> {
 #[derive(Default)]
 struct Indexes {
     by_order: BTreeMap<OrderKey, Arc<str>>,
-    by_unique: HashMap<String, Arc<str>, RandomState>,
+    /// A B-tree rather than a hash table: a hash table doubles in one step, and with hundreds of
+    /// thousands of keys that step held the write lock long enough to show in create latency.
+    by_unique: BTreeMap<String, Arc<str>>,
     /// The secondary orders built so far, by order number.
     sorted: BTreeMap<u8, BTreeMap<SortedKey, Arc<str>>>,
 }
@@ -108,6 +110,10 @@ pub struct PageBounds {
     pub limit: Option<usize>,
 }
 
+/// Shards of a collection's record map. Each resizes on its own while writers of that shard wait,
+/// so more shards make each pause shorter (DashMap's default is 4 per core).
+const SHARDS: usize = 64;
+
 pub struct Collection<R: Record> {
     // foldhash instead of SipHash: hashing ids is a large part of a retrieve and of loading fixtures.
     records: DashMap<Arc<str>, Stored<R>, RandomState>,
@@ -118,7 +124,7 @@ pub struct Collection<R: Record> {
 impl<R: Record> Default for Collection<R> {
     fn default() -> Self {
         Collection {
-            records: DashMap::default(),
+            records: DashMap::with_hasher_and_shard_amount(RandomState::default(), SHARDS),
             indexes: RwLock::new(Indexes::default()),
             sequence: AtomicU64::new(0),
         }
