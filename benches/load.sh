@@ -10,8 +10,9 @@
 # requests/s, p50/p99 latency, the ratio to the hello-world's GET (POST for create rows), the
 # server's peak RSS during the row, and every target of the issue checked.
 #
-# Settings (environment): QUICK=1, DURATION (per row, e.g. 10s), BIG (identities of the large scale
-# rows), KEEP_WORK=1 (keep the temp dir with the wrk outputs, fixtures and server logs).
+# Settings (environment): QUICK=1, DURATION (per row, e.g. 10s), WARMUP (unmeasured load before each
+# row, default 1s; 0 for none), BIG (identities of the large scale rows), KEEP_WORK=1 (keep the temp
+# dir with the wrk outputs, fixtures and server logs).
 # Needs: cargo, python3 (standard library only), apt-get when wrk is missing. Loopback only; every
 # wait is bounded; every server started here is stopped on exit.
 set -euo pipefail
@@ -31,6 +32,7 @@ else
   BIG=${BIG:-1000000}
   STARTS=${STARTS:-7}
 fi
+WARMUP=${WARMUP:-1s}
 SMALL=1000
 START_SIZE=100000 # the start-time target is stated for this many fixture identities
 THREADS=2
@@ -193,6 +195,17 @@ load_row() {
     if BENCH_BODY=letta BENCH_RUN="p$ROWNUM" "${WRK[@]}" "${pair_script[@]}" "$HELLO_URL/" >"$out.pair" 2>&1; then
       read -r pair_rps p50 p99 non2xx errors requests < <(helper wrk "$out.pair")
     fi
+  fi
+  if [[ $WARMUP != 0 ]]; then
+    # The same load, unmeasured: a server's first second after a start or a large load is spent
+    # faulting its heap back in, which would otherwise land in the row's p99.
+    local -a warm=()
+    local arg
+    for arg in "$@"; do
+      [[ $arg == -d* ]] && arg="-d$WARMUP"
+      warm+=("$arg")
+    done
+    BENCH_BODY=$body BENCH_RUN="w$ROWNUM-$RANDOM" "${warm[@]}" "${script[@]}" >"$out.warmup" 2>&1 || true
   fi
   reset_peak "$pid"
   if ! BENCH_BODY=$body BENCH_RUN="r$ROWNUM-$RANDOM" "$@" "${script[@]}" >"$out" 2>&1; then
@@ -404,5 +417,6 @@ echo "vs hello = req/s over the bare hyper hello-world's GET (POST for creates):
 echo "loaded the same way just before them (its req/s in the note); other rows use the better of the two hello rows of the run"
 echo "[Nx cost] = req/s at the small size over req/s at this size; peak RSS = VmHWM during the row"
 echo "startup rows: p50 = median, p99 = slowest start; 1-connection rows use wrk -t1 -c1${PEAK_NOTE:+; $PEAK_NOTE}"
+echo "each load row follows ${WARMUP} of the same load, unmeasured"
 echo
 helper table "$ROWS"
