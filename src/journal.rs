@@ -6,8 +6,10 @@
 //! its first [`MAX_BODY_BYTES`]; bodies become text only when the journal is read.
 
 use bytes::Bytes;
+use hyper::Method;
 use parking_lot::Mutex;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 /// Bodies are kept up to this many bytes (marked `body_truncated` beyond).
@@ -31,8 +33,9 @@ pub struct RecordedRequest {
 
 /// What the ring holds for one request: [`RecordedRequest`] with its bodies not yet made text.
 pub struct Entry {
-    pub namespace: String,
-    pub method: String,
+    /// Borrowed for the default namespace, so that most entries allocate no name.
+    pub namespace: Cow<'static, str>,
+    pub method: Method,
     pub path: String,
     pub query: String,
     pub request_body: Body,
@@ -78,8 +81,8 @@ impl Entry {
     fn recorded(&self, seq: u64) -> RecordedRequest {
         RecordedRequest {
             seq,
-            namespace: self.namespace.clone(),
-            method: self.method.clone(),
+            namespace: self.namespace.to_string(),
+            method: self.method.to_string(),
             path: self.path.clone(),
             query: self.query.clone(),
             request_body: self.request_body.text(),
@@ -104,7 +107,7 @@ pub struct Filter {
 
 impl Filter {
     fn matches(&self, entry: &Entry) -> bool {
-        self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&entry.method))
+        self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(entry.method.as_str()))
             && self.path.as_ref().is_none_or(|p| glob_match(p, &entry.path))
             && self.status.is_none_or(|s| s == entry.status)
             && self.namespace.as_ref().is_none_or(|n| *n == entry.namespace)
@@ -192,8 +195,8 @@ mod tests {
 
     fn entry(path: &str, status: u16) -> Entry {
         Entry {
-            namespace: "default".into(),
-            method: "GET".into(),
+            namespace: Cow::Borrowed("default"),
+            method: Method::GET,
             path: path.into(),
             query: String::new(),
             request_body: Body::empty(),

@@ -3,7 +3,7 @@
 //!
 //! A [`Collection`] keeps its records in a `DashMap` (so a retrieve never waits on a writer of another
 //! record) beside an ordered index (`BTreeMap` keyed by creation order) that answers "what comes after
-//! this cursor?" in O(log n + page), and a unique-key index. The two indexes sit behind one
+//! this cursor?" in O(log n + page), and a unique-key index. The indexes sit behind one
 //! `parking_lot::RwLock`; every write that touches them holds it for a few map operations and never
 //! across an `.await`, so a list traversal never sees a record that is half inserted or half removed.
 //!
