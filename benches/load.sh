@@ -393,7 +393,7 @@ for size in $SMALL $BIG; do
   load_row "orq list ?search=<no match> (scans), $n, 1 connection" "$pid" - "orq list, search matching nothing" "$size" - - \
     -- GET "$url/v2/identities?limit=50&search=zz-nobody" -H "$ORQ_KEY" --expect 200 --items 0 -- \
     "${WRK_SEQUENTIAL[@]}" -H "$ORQ_KEY" "$url/v2/identities?limit=50&search=zz-nobody"
-  load_row "orq list ?sort_by=display name (sorts), $n, 1 connection" "$pid" - "orq list, sorted by name" "$size" - - \
+  load_row "orq list ?sort_by=display name (secondary index), $n, 1 connection" "$pid" - "orq list, sorted by name" "$size" - - \
     -- GET "$url/v2/identities?limit=50&sort_by=IDENTITY_SORT_FIELD_DISPLAY_NAME" -H "$ORQ_KEY" --expect 200 --items 50 -- \
     "${WRK_SEQUENTIAL[@]}" -H "$ORQ_KEY" "$url/v2/identities?limit=50&sort_by=IDENTITY_SORT_FIELD_DISPLAY_NAME"
   kill_server "$pid"
