@@ -48,6 +48,10 @@ pub trait Record: Clone + Send + Sync + 'static {
 /// Where a record sits in a secondary order.
 type SortedKey = (Box<[u8]>, Reverse<OrderKey>);
 
+fn sorted_key(record: &impl Record, number: u8, order: OrderKey) -> SortedKey {
+    (record.sort_key(number), Reverse(order))
+}
+
 #[derive(Clone, Debug)]
 struct Stored<R> {
     order: OrderKey,
@@ -67,13 +71,13 @@ struct Indexes {
 impl Indexes {
     fn add_sorted(&mut self, record: &impl Record, order: OrderKey) {
         for (number, index) in &mut self.sorted {
-            index.insert((record.sort_key(*number), Reverse(order)), record.id().clone());
+            index.insert(sorted_key(record, *number, order), record.id().clone());
         }
     }
 
     fn remove_sorted(&mut self, record: &impl Record, order: OrderKey) {
         for (number, index) in &mut self.sorted {
-            index.remove(&(record.sort_key(*number), Reverse(order)));
+            index.remove(&sorted_key(record, *number, order));
         }
     }
 }
@@ -299,7 +303,7 @@ impl<R: Record> Collection<R> {
                         .iter()
                         .filter_map(|(at, id)| {
                             let stored = self.records.get(&**id)?;
-                            Some(((stored.record.sort_key(order), Reverse(*at)), id.clone()))
+                            Some((sorted_key(&*stored.record, order, *at), id.clone()))
                         })
                         .collect();
                     indexes.sorted.insert(order, index);
@@ -310,7 +314,7 @@ impl<R: Record> Collection<R> {
         let index = indexes.sorted.get(&order)?;
         let key_of = |id: &str| -> Option<SortedKey> {
             let stored = self.records.get(id)?;
-            Some((stored.record.sort_key(order), Reverse(stored.order)))
+            Some(sorted_key(&*stored.record, order, stored.order))
         };
         let ids: Box<dyn Iterator<Item = &Arc<str>>> = match from {
             SortedFrom::Start => Box::new(index.values()),
