@@ -339,20 +339,29 @@ rss_note() {
   printf '%s' "$note"
 }
 
-for size in $SMALL $BIG; do
+# start_loaded letta|orq SIZE: starts identity-mock with SIZE identities of that API as fixtures and
+# adds the row of its RSS once it answers; sets pid, url and rss_now.
+start_loaded() {
+  local api=$1 size=$2 t0=$SECONDS
+  local n label
   n=$(printf "%'d" "$size")
-
-  # Letta: the identities are in the default namespace.
-  log "starting identity-mock with $n Letta identities"
-  t0=$SECONDS
-  start_server "mock-letta-$size" "$MOCK" --fixtures "$WORK/letta-$size.json" --journal-size 0
+  label=$([[ $api == letta ]] && echo Letta || echo orq)
+  log "starting identity-mock with $n $label identities"
+  start_server "mock-$api-$size" "$MOCK" --fixtures "$WORK/$api-$size.json" --journal-size 0
   pid=$PID
   url="http://127.0.0.1:$PORT"
   helper http GET "$url/__admin/health" --expect 200 --quiet
   log "  up in $((SECONDS - t0))s"
   rss_now=$(status_kib "$pid" VmRSS)
-  add_row "RSS, $n Letta identities (idle after start)" rss - - - "$rss_now" - - - - - \
+  add_row "RSS, $n $label identities (idle after start)" rss - - - "$rss_now" - - - - - \
     "$([[ $size == 1000000 ]] && echo 'rss<1024' || echo -)" "$(rss_note "$pid" "$size" "$rss_now" "$t0")"
+}
+
+for size in $SMALL $BIG; do
+  n=$(printf "%'d" "$size")
+
+  # Letta: the identities are in the default namespace.
+  start_loaded letta "$size"
   mid=${MIDDLE[letta-$size]}
   load_row "Letta list ?limit=50&after=<middle>, $n" "$pid" hello-get "Letta list, cursor" "$size" \
     "p99<5$([[ $size != "$SMALL" ]] && echo ';scale<=2')" - \
@@ -365,18 +374,11 @@ for size in $SMALL $BIG; do
     "${WRK_SEQUENTIAL[@]}" "$url/v1/identities/?limit=50&name=zz-nobody"
   kill_server "$pid"
 
-  # orq: the identities seed every workspace; the key "bench" gets its own copy on first use.
-  log "starting identity-mock with $n orq identities"
-  t0=$SECONDS
-  start_server "mock-orq-$size" "$MOCK" --fixtures "$WORK/orq-$size.json" --journal-size 0
-  pid=$PID
-  url="http://127.0.0.1:$PORT"
-  helper http GET "$url/__admin/health" --expect 200 --quiet
-  rss_before=$(status_kib "$pid" VmRSS)
-  add_row "RSS, $n orq identities (idle after start)" rss - - - "$rss_before" - - - - - \
-    "$([[ $size == 1000000 ]] && echo 'rss<1024' || echo -)" "$(rss_note "$pid" "$size" "$rss_before" "$t0")"
+  # orq: the identities seed every workspace; the key "bench" gets its workspace on first use.
+  start_loaded orq "$size"
+  rss_before=$rss_now
   first_ms=$(helper http GET "$url/v2/identities?limit=1" -H "$ORQ_KEY" --expect 200 --time)
-  add_row "orq first request of a new API key, $n (copies the fixtures into its workspace)" startup - "$first_ms" - \
+  add_row "orq first request of a new API key, $n (fills its workspace from the fixtures)" startup - "$first_ms" - \
     "$(status_kib "$pid" VmRSS)" - - - - - - "RSS after it; +$((($(status_kib "$pid" VmRSS) - rss_before) / 1024)) MiB; one request over a fresh connection"
   mid=${MIDDLE[orq-$size]}
   load_row "orq list ?limit=50&starting_after=<middle>, $n" "$pid" hello-get "orq list, cursor" "$size" \
