@@ -26,6 +26,10 @@ pub struct FaultSpec {
     pub method: Option<String>,
     /// A path, or a pattern where `*` matches any run of characters.
     pub path: String,
+    /// Only requests of this namespace; any namespace when absent. Lets parallel tests that
+    /// share a server each inject their own faults.
+    #[serde(default)]
+    pub namespace: Option<String>,
     #[serde(default)]
     pub delay_ms: Option<Delay>,
     /// Answer with this status instead of the real response.
@@ -97,13 +101,15 @@ impl Faults {
     }
 
     /// The fault for a request, if one matches: the first added wins, and its count goes down.
-    pub fn take(&self, method: &str, path: &str) -> Option<FaultAction> {
+    pub fn take(&self, method: &str, path: &str, namespace: &str) -> Option<FaultAction> {
         let mut rules = self.rules.lock();
         if rules.1.is_empty() {
             return None;
         }
         let index = rules.1.iter().position(|rule| {
-            rule.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(method)) && glob_match(&rule.path, path)
+            rule.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+                && rule.namespace.as_ref().is_none_or(|n| n == namespace)
+                && glob_match(&rule.path, path)
         })?;
         let rule = rules.1[index].clone();
         if let Some(times) = rule.times {
@@ -138,10 +144,10 @@ mod tests {
     fn a_counted_fault_removes_itself() {
         let faults = Faults::default();
         faults.add(spec(r#"{"method": "GET", "path": "/v1/*", "status": 503, "times": 2}"#)).unwrap();
-        assert_eq!(faults.take("POST", "/v1/identities/"), None);
-        assert_eq!(faults.take("GET", "/v1/identities/").unwrap().respond.unwrap().0, 503);
-        assert!(faults.take("get", "/v1/x").is_some());
-        assert_eq!(faults.take("GET", "/v1/identities/"), None);
+        assert_eq!(faults.take("POST", "/v1/identities/", "default"), None);
+        assert_eq!(faults.take("GET", "/v1/identities/", "default").unwrap().respond.unwrap().0, 503);
+        assert!(faults.take("get", "/v1/x", "default").is_some());
+        assert_eq!(faults.take("GET", "/v1/identities/", "default"), None);
     }
 
     #[test]
@@ -149,7 +155,7 @@ mod tests {
         let faults = Faults::default();
         faults.add(spec(r#"{"path": "*", "delay_ms": {"min": 5, "max": 7}}"#)).unwrap();
         for _ in 0..20 {
-            let delay = faults.take("GET", "/x").unwrap().delay_ms;
+            let delay = faults.take("GET", "/x", "default").unwrap().delay_ms;
             assert!((5..=7).contains(&delay));
         }
         assert!(faults.add(spec(r#"{"path": "*"}"#)).is_err());
@@ -157,5 +163,14 @@ mod tests {
         assert!(faults.add(spec(r#"{"path": "*", "delay_ms": {"min": 9, "max": 1}}"#)).is_err());
         assert!(serde_json::from_str::<FaultSpec>(r#"{"path": "*", "stauts": 500}"#).is_err());
         assert_eq!(faults.remove(None), 1);
+    }
+
+    #[test]
+    fn a_fault_with_a_namespace_spares_the_others() {
+        let faults = Faults::default();
+        faults.add(spec(r#"{"path": "*", "namespace": "test-a", "status": 500}"#)).unwrap();
+        assert_eq!(faults.take("GET", "/v1/identities/", "test-b"), None);
+        assert_eq!(faults.take("GET", "/v1/identities/", "default"), None);
+        assert_eq!(faults.take("GET", "/v1/identities/", "test-a").unwrap().respond.unwrap().0, 500);
     }
 }

@@ -288,6 +288,23 @@ async fn faults_delay_replace_or_drop_matching_requests() {
 }
 
 #[tokio::test]
+async fn a_fault_with_a_namespace_meets_only_that_namespace() {
+    let server = MockServer::start().await;
+    let spec = json!({"path": "/v1/identities/count", "namespace": "test-a", "status": 503});
+    assert_eq!(send_json(&server, "POST", "/__admin/faults", &spec).await.status, 201);
+    let count = |namespace: &'static str| {
+        let server = &server;
+        async move { send(server, "GET", "/v1/identities/count", &[("x-mock-namespace", namespace)], None).await.status }
+    };
+    assert_eq!(count("test-b").await, 200);
+    assert_eq!(count("test-a").await, 503);
+    assert_eq!(get(&server, "/v1/identities/count").await.status, 200, "the default namespace is spared");
+    let orq = send(&server, "GET", "/v1/identities/count", &[("authorization", "Bearer test-a")], None).await;
+    assert_eq!(orq.status, 503, "a bearer key names the namespace too");
+    assert_eq!(get(&server, "/__admin/faults").await.json()["faults"][0]["namespace"], "test-a");
+}
+
+#[tokio::test]
 async fn cors_is_on_by_default_and_can_be_turned_off() {
     let preflight = [
         ("origin", "http://localhost:5173"),
