@@ -1,0 +1,7 @@
+export default {
+  test: {
+    // One identity-mock server for the run; tests read its URL with inject('identityMockUrl').
+    globalSetup: ['identity-mock/vitest'],
+    include: ['vitest/**/*.test.js'],
+  },
+};
