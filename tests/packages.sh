@@ -5,7 +5,7 @@
 #   - the unit tests of the Python module (packaging/python/tests) against the installed wheel,
 #   - the pytest example suite (examples/python), once plainly and once with `pytest -n 2`,
 #   - `npx identity-mock` as a command,
-#   - the Vitest and Jest example suites (examples/node),
+#   - the Vitest and Jest example suites (examples/node), and tsc over the package's types,
 #   - the unit tests of the Node module (packaging/npm/identity-mock/test).
 # Part of the README's test command (tests/run.sh).
 #
@@ -86,6 +86,8 @@ wait "$SERVER_PID" || status=$?
 SERVER_PID=""
 [[ $status -eq 0 ]] || fail "the identity-mock command exited with $status after SIGTERM (the launcher passes signals on)"
 
+step "Node: the TypeScript declarations type-check (tsc, strict)"
+npm run -s typecheck
 step "Node: examples/node with Vitest"
 npm run -s test:vitest
 step "Node: examples/node with Jest"
