@@ -2,7 +2,8 @@
 # The packages as users get them. Builds dist/ with packaging/build.sh, installs the wheel into a
 # fresh venv and the npm tarballs into a fresh npm project (identity-mock from the local files
 # only; the SDKs and test runners from the registries), then runs:
-#   - the unit tests of the Python module (packaging/python/tests) against the installed wheel,
+#   - mypy --strict over the Python module, and its unit tests (packaging/python/tests) against
+#     the installed wheel,
 #   - the pytest example suite (examples/python), once plainly and once with `pytest -n 2`,
 #   - `npx identity-mock` as a command,
 #   - the Vitest and Jest example suites (examples/node), and tsc over the package's types,
@@ -13,6 +14,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MYPY_VERSION=2.4.1  # checks that the typed Python module (py.typed) holds its types
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/identity-mock-packages.XXXXXX")"
 SERVER_PID=""
 cleanup() {
@@ -54,6 +56,9 @@ PY="$WORK/py/bin/python"
 [[ "$("$WORK/py/bin/identity-mock" --version)" == "identity-mock $VERSION" ]] ||
   fail "the wheel's identity-mock command does not report version $VERSION"
 
+step "Python: the module type-checks (mypy --strict)"
+"$PY" -m pip install --disable-pip-version-check --no-input --quiet "mypy==$MYPY_VERSION"
+"$PY" -m mypy --strict --no-incremental "$ROOT/packaging/python/src/identity_mock"
 step "Python: unit tests of the identity_mock module"
 (cd "$WORK" && "$PY" -m pytest -q -p no:cacheprovider "$ROOT/packaging/python/tests")
 step "Python: examples/python"

@@ -18,7 +18,7 @@ import urllib.request
 import uuid
 import weakref
 from pathlib import Path
-from typing import Any, Deque, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Deque, Dict, Iterable, List, Mapping, Optional, Sequence, Union, cast
 
 __all__ = [
     "AdminError",
@@ -158,7 +158,7 @@ class IdentityMock:
         self._process: Optional["subprocess.Popen[bytes]"] = None
         self._output: Deque[str] = collections.deque(maxlen=_OUTPUT_LINES)
         self._temp_dir: Optional[tempfile.TemporaryDirectory[str]] = None
-        self._finalizer: Optional[weakref.finalize] = None
+        self._finalizer: Optional[weakref.finalize[["subprocess.Popen[bytes]"], "IdentityMock"]] = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -300,7 +300,7 @@ class IdentityMock:
         path: str,
         query: Optional[Mapping[str, Any]] = None,
         body: Optional[bytes] = None,
-    ) -> Any:
+    ) -> Dict[str, Any]:
         url = f"{self.url}/__admin{path}"
         pairs = {k: v for k, v in (query or {}).items() if v is not None}
         if pairs:
@@ -328,7 +328,8 @@ class IdentityMock:
             raise AdminError(error.code, str(message), detail.get("problems") or ()) from None
         except (urllib.error.URLError, OSError) as error:
             raise IdentityMockError(f"cannot reach identity-mock at {self.url}: {error}") from None
-        return json.loads(text) if text else None
+        answer = json.loads(text) if text else {}
+        return answer if isinstance(answer, dict) else {"value": answer}
 
     def health(self) -> Dict[str, Any]:
         """``GET /__admin/health``: status, version, uptime and record counts."""
@@ -352,21 +353,21 @@ class IdentityMock:
         ``status``, ``namespace``, ``request_body`` and ``response_body`` (text) and more. ``path``
         may use ``*``; ``limit`` keeps the most recent entries."""
         query = {"method": method, "path": path, "status": status, "namespace": namespace, "limit": limit}
-        return self._admin("GET", "/requests", query)["requests"]
+        return cast(List[Dict[str, Any]], self._admin("GET", "/requests", query)["requests"])
 
     def clear_requests(self) -> int:
         """Empties the journal; returns how many entries it held."""
-        return self._admin("DELETE", "/requests")["cleared"]
+        return int(self._admin("DELETE", "/requests")["cleared"])
 
     def add_fault(self, **spec: Any) -> int:
         """Adds a fault and returns its id, e.g. ``add_fault(path="/v1/identities/*",
         status=503, body={"detail": "down"}, times=1)``. Keys as in the README's fault section;
         ``namespace=`` limits it to one namespace's requests."""
-        return self._admin("POST", "/faults", body=json.dumps(spec).encode())["id"]
+        return int(self._admin("POST", "/faults", body=json.dumps(spec).encode())["id"])
 
     def faults(self) -> List[Dict[str, Any]]:
         """The faults in force."""
-        return self._admin("GET", "/faults")["faults"]
+        return cast(List[Dict[str, Any]], self._admin("GET", "/faults")["faults"])
 
     def remove_fault(self, fault_id: int) -> None:
         """Removes one fault."""
@@ -374,7 +375,7 @@ class IdentityMock:
 
     def clear_faults(self) -> int:
         """Removes every fault; returns how many there were."""
-        return self._admin("DELETE", "/faults")["removed"]
+        return int(self._admin("DELETE", "/faults")["removed"])
 
     def load_fixtures(self, document: FixturesArg, namespace: Optional[str] = None) -> Dict[str, Any]:
         """Adds a fixtures document (a dict, JSON text, or a path to a file) to ``namespace``
