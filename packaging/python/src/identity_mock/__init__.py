@@ -12,6 +12,7 @@ every test a namespace of its own.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import _server
 from ._server import AdminError, IdentityMock, IdentityMockError, Namespace, StartupError, find_binary
 
 try:
@@ -19,12 +20,4 @@ try:
 except PackageNotFoundError:  # imported from a source tree, not installed
     __version__ = "0.0.0"
 
-__all__ = [
-    "AdminError",
-    "IdentityMock",
-    "IdentityMockError",
-    "Namespace",
-    "StartupError",
-    "find_binary",
-    "__version__",
-]
+__all__ = [*_server.__all__, "__version__"]
