@@ -120,8 +120,11 @@ impl App {
             self.dirty.store(true, Ordering::Release);
         }
         let admin = request.path.starts_with("/__admin") || request.path == "/openapi.json";
-        let fault =
-            if admin { None } else { self.faults.take(request.method.as_str(), &request.path, namespace_of(&request)) };
+        let fault = if admin {
+            None
+        } else {
+            self.faults.take(request.method.as_str(), &request.path, || namespace_of(&request))
+        };
         if let Some(fault) = &fault {
             if fault.delay_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;

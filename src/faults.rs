@@ -101,11 +101,13 @@ impl Faults {
     }
 
     /// The fault for a request, if one matches: the first added wins, and its count goes down.
-    pub fn take(&self, method: &str, path: &str, namespace: &str) -> Option<FaultAction> {
+    /// `namespace` is asked for only when there are faults, as this runs for every request.
+    pub fn take<'a>(&self, method: &str, path: &str, namespace: impl FnOnce() -> &'a str) -> Option<FaultAction> {
         let mut rules = self.rules.lock();
         if rules.1.is_empty() {
             return None;
         }
+        let namespace = namespace();
         let index = rules.1.iter().position(|rule| {
             rule.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(method))
                 && rule.namespace.as_ref().is_none_or(|n| n == namespace)
@@ -144,10 +146,10 @@ mod tests {
     fn a_counted_fault_removes_itself() {
         let faults = Faults::default();
         faults.add(spec(r#"{"method": "GET", "path": "/v1/*", "status": 503, "times": 2}"#)).unwrap();
-        assert_eq!(faults.take("POST", "/v1/identities/", "default"), None);
-        assert_eq!(faults.take("GET", "/v1/identities/", "default").unwrap().respond.unwrap().0, 503);
-        assert!(faults.take("get", "/v1/x", "default").is_some());
-        assert_eq!(faults.take("GET", "/v1/identities/", "default"), None);
+        assert_eq!(faults.take("POST", "/v1/identities/", || "default"), None);
+        assert_eq!(faults.take("GET", "/v1/identities/", || "default").unwrap().respond.unwrap().0, 503);
+        assert!(faults.take("get", "/v1/x", || "default").is_some());
+        assert_eq!(faults.take("GET", "/v1/identities/", || "default"), None);
     }
 
     #[test]
@@ -155,7 +157,7 @@ mod tests {
         let faults = Faults::default();
         faults.add(spec(r#"{"path": "*", "delay_ms": {"min": 5, "max": 7}}"#)).unwrap();
         for _ in 0..20 {
-            let delay = faults.take("GET", "/x", "default").unwrap().delay_ms;
+            let delay = faults.take("GET", "/x", || "default").unwrap().delay_ms;
             assert!((5..=7).contains(&delay));
         }
         assert!(faults.add(spec(r#"{"path": "*"}"#)).is_err());
@@ -169,8 +171,8 @@ mod tests {
     fn a_fault_with_a_namespace_spares_the_others() {
         let faults = Faults::default();
         faults.add(spec(r#"{"path": "*", "namespace": "test-a", "status": 500}"#)).unwrap();
-        assert_eq!(faults.take("GET", "/v1/identities/", "test-b"), None);
-        assert_eq!(faults.take("GET", "/v1/identities/", "default"), None);
-        assert_eq!(faults.take("GET", "/v1/identities/", "test-a").unwrap().respond.unwrap().0, 500);
+        assert_eq!(faults.take("GET", "/v1/identities/", || "test-b"), None);
+        assert_eq!(faults.take("GET", "/v1/identities/", || "default"), None);
+        assert_eq!(faults.take("GET", "/v1/identities/", || "test-a").unwrap().respond.unwrap().0, 500);
     }
 }
