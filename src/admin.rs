@@ -146,11 +146,23 @@ fn filter(request: &ApiRequest) -> Result<Filter, AdminError> {
                 .map_err(|_| error(StatusCode::BAD_REQUEST, format!("status must be a number, got {text:?}")))?,
         ),
     };
+    let headers = query_pairs(&request.query)
+        .into_iter()
+        .filter(|(key, _)| key == "header")
+        .map(|(_, spec)| match spec.split_once(':') {
+            Some((name, value)) => (name.trim().to_string(), Some(value.trim().to_string())),
+            None => (spec.trim().to_string(), None),
+        })
+        .collect();
     Ok(Filter {
         method: param(request, "method"),
         path: param(request, "path"),
         status,
         namespace: param(request, "namespace"),
+        api: param(request, "api"),
+        operation: param(request, "operation"),
+        headers,
+        preflight: flag(request, "preflight")?,
     })
 }
 

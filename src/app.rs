@@ -7,7 +7,7 @@ use crate::faults::Faults;
 use crate::fixtures::{FixtureError, Fixtures};
 use crate::http::{json, respond, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
-use crate::journal::{Body, Entry, Journal};
+use crate::journal::{Api, Body, Entry, Headers, Journal};
 use crate::letta::{self, LettaApi, Sources};
 use crate::namespaces::{namespace_of, Namespaces, DEFAULT_NAMESPACE};
 use crate::orq::{self, OrqApi};
@@ -34,6 +34,7 @@ pub struct App {
     /// Set by every request that may change the state; the state file writer clears it.
     dirty: AtomicBool,
     cors: bool,
+    log_requests: bool,
 }
 
 /// Why the application could not start.
@@ -68,7 +69,8 @@ impl App {
             _ => config.fixtures.clone(),
         };
         let fixtures = Fixtures::load(&source, schemas, &ids).map_err(StartError::Fixtures)?;
-        let started_micros = clock.now_micros();
+        // The start is not a write: a stepping clock's first write is one step after it.
+        let started_micros = clock.peek_micros();
         let namespaces = Namespaces::new(fixtures, started_micros);
         crate::fixtures::release_free_heap();
         Ok(App {
@@ -86,6 +88,7 @@ impl App {
             test_routes: config.test_routes,
             dirty: AtomicBool::new(false),
             cors: config.cors,
+            log_requests: config.log_requests,
         })
     }
 
@@ -112,10 +115,12 @@ impl App {
         serde_json::to_vec(&self.namespaces.dump()).unwrap_or_default()
     }
 
-    /// Answers a request: faults first, then the API, then the journal. `None` means the
-    /// connection is to be dropped without an answer.
+    /// Answers a request: faults first, then the API, then the console log and the journal.
+    /// `None` means the connection is to be dropped without an answer.
     pub async fn answer(&self, request: ApiRequest) -> Option<ApiResponse> {
         let started = Instant::now();
+        // A frozen or stepping clock also measures durations, so that journals repeat.
+        let clock_started = if self.clock.is_real() { 0 } else { self.clock.peek_micros() };
         if !matches!(request.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             self.dirty.store(true, Ordering::Release);
         }
@@ -130,7 +135,7 @@ impl App {
                 tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
             }
         }
-        let response = match fault {
+        let mut response = match fault {
             Some(fault) if fault.drop_connection => None,
             Some(crate::faults::FaultAction { respond: Some((status, body)), .. }) => {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -141,46 +146,69 @@ impl App {
             }
             _ => Some(self.handle(&request)),
         };
-        let mut response = response;
+        let answered = Answered::new(&self.clock, started, clock_started);
         if let Some(response) = response.as_mut() {
-            if !matches!(self.clock, Clock::Real) {
-                // With a frozen or stepping clock the date header follows it, so output repeats.
-                if let Ok(date) = HeaderValue::from_str(&Clock::http_date(self.clock.peek_micros())) {
+            if !self.clock.is_real() {
+                // The date header shows the same time as the body of a write made by this request.
+                if let Ok(date) = HeaderValue::from_str(&Clock::http_date(answered.time_micros)) {
                     response.headers_mut().insert(hyper::header::DATE, date);
                 }
             }
         }
+        if self.log_requests {
+            log_request(&request, response.as_ref(), &answered);
+        }
         if !admin && self.journal.enabled() {
-            self.record(request, response.as_ref(), started.elapsed());
+            if let Some(api) = api_of(&request.path) {
+                self.record(api, request, response.as_ref(), &answered);
+            }
         }
         response
     }
 
+    /// Whether a request is a CORS preflight that this server answers as one.
+    fn is_preflight(&self, request: &ApiRequest) -> bool {
+        self.cors
+            && request.method == Method::OPTIONS
+            && request.headers.contains_key("origin")
+            && request.headers.contains_key("access-control-request-method")
+    }
+
     /// Journals a request, taking its parts rather than copying them: this runs for every request.
-    fn record(&self, request: ApiRequest, response: Option<&ApiResponse>, took: Duration) {
+    fn record(&self, api: Api, request: ApiRequest, response: Option<&ApiResponse>, answered: &Answered) {
         let namespace = match namespace_of(&request) {
             DEFAULT_NAMESPACE => Cow::Borrowed(DEFAULT_NAMESPACE),
             named => Cow::Owned(named.to_string()),
         };
+        let operation = match api {
+            Api::Letta => {
+                letta::strip_prefix(&request.path).and_then(|rest| letta::operation_name(&request.method, rest))
+            }
+            Api::Orq => self.orq_api.operation_name(&request),
+        };
+        let preflight = self.is_preflight(&request);
         self.journal.record(Entry {
             namespace,
+            api,
+            operation,
+            headers: Headers::copy(&request.headers),
             method: request.method,
             path: request.path,
             query: request.query,
             request_body: Body::copy(&request.body),
             status: response.map_or(0, |r| r.status().as_u16()),
             response_body: response.map_or_else(Body::empty, |r| Body::keep(r.body())),
-            duration_micros: u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+            time_micros: answered.time_micros,
+            duration_micros: answered.duration_micros,
+            preflight,
         });
     }
 
     /// Answers a request from the APIs, the admin routes or CORS, with no fault or journal.
     pub fn handle(&self, request: &ApiRequest) -> ApiResponse {
         let origin = if self.cors { request.header("origin").map(str::to_string) } else { None };
-        if let (&Method::OPTIONS, Some(origin)) = (&request.method, &origin) {
-            if request.headers.contains_key("access-control-request-method") {
-                return preflight(origin, request.header("access-control-request-headers"));
-            }
+        if let Some(origin) = origin.as_deref().filter(|_| self.is_preflight(request)) {
+            return preflight(origin, request.header("access-control-request-headers"));
         }
         let mut response = self.route(request);
         if let Some(origin) = origin {
@@ -232,5 +260,51 @@ fn preflight(origin: &str, requested_headers: Option<&str>) -> ApiResponse {
 fn allow_origin(response: &mut ApiResponse, origin: &str) {
     set_header(response, "access-control-allow-origin", origin);
     set_header(response, "access-control-allow-credentials", "true");
+    // Without this, browser code cannot read orq's Location after a create, nor a redirect's or a
+    // 405's headers. (Upstream Letta sends none: it exposes no header.)
+    set_header(response, "access-control-expose-headers", "location, allow");
     set_header(response, "vary", "Origin");
+}
+
+/// When a request was answered and how long it took, by the server's clock.
+struct Answered {
+    time_micros: i64,
+    duration_micros: u64,
+}
+
+impl Answered {
+    fn new(clock: &Clock, started: Instant, clock_started: i64) -> Answered {
+        let time_micros = clock.peek_micros();
+        let duration_micros = if clock.is_real() {
+            u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)
+        } else {
+            u64::try_from(time_micros - clock_started).unwrap_or(0)
+        };
+        Answered { time_micros, duration_micros }
+    }
+}
+
+/// The API a path belongs to; the journal keeps only requests to one of them.
+fn api_of(path: &str) -> Option<Api> {
+    if letta::strip_prefix(path).is_some() {
+        Some(Api::Letta)
+    } else if orq::owns(path) {
+        Some(Api::Orq)
+    } else {
+        None
+    }
+}
+
+/// `--log requests`: one line per request on stderr.
+fn log_request(request: &ApiRequest, response: Option<&ApiResponse>, answered: &Answered) {
+    let status = response.map_or_else(|| "dropped".to_string(), |r| r.status().as_u16().to_string());
+    let query = if request.query.is_empty() { String::new() } else { format!("?{}", request.query) };
+    eprintln!(
+        "{} {} {} {}{query} {status} {:.1}ms",
+        crate::clock::rfc3339_millis(answered.time_micros),
+        namespace_of(request),
+        request.method,
+        request.path,
+        answered.duration_micros as f64 / 1000.0,
+    );
 }

@@ -9,32 +9,39 @@ pub enum Clock {
     Real,
     /// Always the same instant, in microseconds since the Unix epoch.
     Fixed(i64),
-    /// Starts at an instant and moves on by `step_micros` each time it is read.
+    /// Starts at an instant and moves on by `step_micros` at every write, before the write reads
+    /// it: the n-th write happens at start + n × step, and everything else (the fixtures, the
+    /// `date` header of a read) sees the time of the last write.
     Step {
-        next: Arc<AtomicI64>,
+        current: Arc<AtomicI64>,
         step_micros: i64,
     },
 }
 
 impl Clock {
-    /// Now, in microseconds since the Unix epoch.
+    /// The time of a write, in microseconds since the Unix epoch: a stepping clock moves on first.
     pub fn now_micros(&self) -> i64 {
         match self {
-            Clock::Real => SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-                .unwrap_or(0),
-            Clock::Fixed(micros) => *micros,
-            Clock::Step { next, step_micros } => next.fetch_add(*step_micros, Ordering::Relaxed),
+            Clock::Step { current, step_micros } => current.fetch_add(*step_micros, Ordering::Relaxed) + step_micros,
+            other => other.peek_micros(),
         }
     }
 
     /// Now, without moving a stepping clock on.
     pub fn peek_micros(&self) -> i64 {
         match self {
-            Clock::Step { next, .. } => next.load(Ordering::Relaxed),
-            other => other.now_micros(),
+            Clock::Real => SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+                .unwrap_or(0),
+            Clock::Fixed(micros) => *micros,
+            Clock::Step { current, .. } => current.load(Ordering::Relaxed),
         }
+    }
+
+    /// Whether the clock is the real one (and not frozen or stepping for deterministic output).
+    pub fn is_real(&self) -> bool {
+        matches!(self, Clock::Real)
     }
 
     /// Reads `fixed:RFC3339` or `step:RFC3339:MILLIS`, the forms `--clock` takes.
@@ -68,8 +75,20 @@ impl Clock {
     }
 
     pub fn stepping(start_micros: i64, step_micros: i64) -> Clock {
-        Clock::Step { next: Arc::new(AtomicI64::new(start_micros)), step_micros }
+        Clock::Step { current: Arc::new(AtomicI64::new(start_micros)), step_micros }
     }
+}
+
+/// `2026-01-15T04:13:15.986Z`: milliseconds and `Z`, as JavaScript's `toISOString()` writes.
+pub fn rfc3339_millis(micros: i64) -> String {
+    let (year, month, day, hour, minute, second, micro) = civil_utc(micros);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{:03}Z", micro / 1000)
+}
+
+/// `2026-01-15T04:13:15.986123Z`: RFC 3339 with microseconds, which reads back exactly.
+pub fn rfc3339_micros(micros: i64) -> String {
+    let (year, month, day, hour, minute, second, micro) = civil_utc(micros);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{micro:06}Z")
 }
 
 /// Splits microseconds since the epoch into UTC calendar fields:
@@ -116,7 +135,8 @@ mod tests {
     fn clock_flags_parse() {
         assert!(matches!(Clock::parse("fixed:2025-01-01T00:00:00Z"), Ok(Clock::Fixed(1_735_689_600_000_000))));
         let step = Clock::parse("step:2025-01-01T00:00:00Z:250").unwrap();
-        assert_eq!(step.now_micros(), 1_735_689_600_000_000);
+        assert_eq!(step.peek_micros(), 1_735_689_600_000_000);
+        assert_eq!(step.now_micros(), 1_735_689_600_250_000);
         assert_eq!(step.peek_micros(), 1_735_689_600_250_000);
         assert!(Clock::parse("fixed:yesterday").is_err());
         assert!(Clock::parse("step:2025-01-01T00:00:00Z").is_err());
@@ -130,10 +150,12 @@ mod tests {
     }
 
     #[test]
-    fn stepping_clock_moves_by_its_step_per_read() {
+    fn stepping_clock_moves_on_before_each_write_and_peeking_does_not_move_it() {
         let clock = Clock::stepping(1_000, 250);
-        assert_eq!(clock.now_micros(), 1_000);
-        assert_eq!(clock.clone().now_micros(), 1_250);
-        assert_eq!(clock.now_micros(), 1_500);
+        assert_eq!(clock.peek_micros(), 1_000, "the start");
+        assert_eq!(clock.now_micros(), 1_250, "the first write");
+        assert_eq!(clock.peek_micros(), 1_250, "what the first write's date header shows");
+        assert_eq!(clock.clone().now_micros(), 1_500, "clones share the time");
+        assert_eq!(clock.peek_micros(), 1_500);
     }
 }

@@ -30,6 +30,8 @@ pub struct Config {
     pub journal_size: usize,
     /// Answer CORS preflights and add `access-control-allow-origin`.
     pub cors: bool,
+    /// Print one line per request to stderr.
+    pub log_requests: bool,
     /// Connections served at once.
     pub max_connections: usize,
     /// How long a client may take to send a request's headers.
@@ -59,6 +61,7 @@ impl Default for Config {
             api_keys: Vec::new(),
             journal_size: 1000,
             cors: true,
+            log_requests: false,
             max_connections: 1024,
             header_read_timeout: std::time::Duration::from_secs(10),
             admin_token: None,

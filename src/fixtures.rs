@@ -7,6 +7,7 @@
 //! `namespaces: {"<name>": {"letta": …, "orq": …}}`, which a named namespace starts with instead.
 //! `GET /__admin/state` writes the whole state in this format, so a dump loads back as it was.
 
+use crate::clock::rfc3339_micros;
 use crate::ids::IdSource;
 use crate::json_text::JsonText;
 use crate::letta::model::{Entity, Identity, IdentityType, Properties};
@@ -15,7 +16,7 @@ use crate::orq::model::{iso_millis, metrics_from_json, metrics_to_json, OrqIdent
 use crate::schema::Schemas;
 use foldhash::fast::RandomState;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -72,6 +73,62 @@ pub struct FixtureSet {
     pub letta_blocks: Vec<Arc<Entity>>,
     /// `created_millis` 0 means "when the namespace is created".
     pub orq_identities: Vec<Arc<OrqIdentity>>,
+    /// Where each record came from, for problems that name its place.
+    origins: Origins,
+}
+
+/// The kinds of record a set holds, with where they sit in a document.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    LettaIdentity,
+    LettaAgent,
+    LettaBlock,
+    OrqIdentity,
+}
+
+impl Kind {
+    fn pointer(self) -> &'static str {
+        match self {
+            Kind::LettaIdentity => "letta/identities",
+            Kind::LettaAgent => "letta/agents",
+            Kind::LettaBlock => "letta/blocks",
+            Kind::OrqIdentity => "orq/identities",
+        }
+    }
+}
+
+/// The documents merged into a set, in order, with how many records of each kind each gave: a
+/// record's place (file and JSON pointer) follows from its index, so no record has to carry it.
+#[derive(Clone, Debug, Default)]
+struct Origins(Vec<DocumentPart>);
+
+#[derive(Clone, Debug)]
+struct DocumentPart {
+    document: Arc<str>,
+    /// `""`, or `/namespaces/<name>` for a named namespace's sections.
+    pointer: String,
+    /// Records of each [`Kind`], in its order.
+    counts: [usize; 4],
+}
+
+impl Origins {
+    /// `file: /letta/identities/3`, the place of the `index`-th record of `kind` in the set.
+    fn place(&self, kind: Kind, index: usize) -> String {
+        let mut rest = index;
+        for part in &self.0 {
+            let count = part.counts[kind as usize];
+            if rest < count {
+                return format!("{}: {}/{}/{rest}", part.document, part.pointer, kind.pointer());
+            }
+            rest -= count;
+        }
+        format!("{} {index}", kind.pointer())
+    }
+}
+
+/// A value as JSON shows it: `"text"` or `null`.
+fn json_text(value: Option<&str>) -> String {
+    serde_json::to_string(&value).unwrap_or_default()
 }
 
 /// A whole fixtures document (or several, merged).
@@ -100,9 +157,9 @@ impl Fixtures {
                 Err(error) => problems.extend(error.problems),
             }
         }
-        problems.extend(fixtures.common.check_references(""));
-        for (name, set) in &fixtures.namespaces {
-            problems.extend(set.check_references(&format!("namespace {name:?}: ")));
+        problems.extend(fixtures.common.check_references());
+        for set in fixtures.namespaces.values() {
+            problems.extend(set.check_references());
         }
         if problems.is_empty() {
             Ok(fixtures)
@@ -130,50 +187,94 @@ impl FixtureSet {
         self.letta_agents.extend(other.letta_agents);
         self.letta_blocks.extend(other.letta_blocks);
         self.orq_identities.extend(other.orq_identities);
+        self.origins.0.extend(other.origins.0);
     }
 
-    /// Problems inside the set: duplicates and dangling links.
-    fn check_references(&self, prefix: &str) -> Vec<String> {
+    /// Problems inside the set: duplicates and dangling links, each naming its place and, for a
+    /// duplicate, the place of the first.
+    fn check_references(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        let agents = unique_ids(prefix, "agent", &self.letta_agents, &mut problems);
-        let blocks = unique_ids(prefix, "block", &self.letta_blocks, &mut problems);
+        let place = |kind, index| self.origins.place(kind, index);
+        let agents = self.unique_ids(Kind::LettaAgent, &self.letta_agents, &mut problems);
+        let blocks = self.unique_ids(Kind::LettaBlock, &self.letta_blocks, &mut problems);
         let capacity = self.letta_identities.len();
-        let mut identity_ids = HashSet::with_capacity_and_hasher(capacity, RandomState::default());
-        let mut keys = HashSet::with_capacity_and_hasher(capacity, RandomState::default());
-        for LettaSeed { identity, .. } in &self.letta_identities {
-            if !identity_ids.insert(&*identity.id) {
-                problems.push(format!("{prefix}letta identity {}: the id is used twice", identity.id));
-            }
-            if !keys.insert((identity.identifier_key.as_str(), identity.project_id.as_deref())) {
+        let mut identity_ids = HashMap::with_capacity_and_hasher(capacity, RandomState::default());
+        let mut keys = HashMap::with_capacity_and_hasher(capacity, RandomState::default());
+        for (index, LettaSeed { identity, .. }) in self.letta_identities.iter().enumerate() {
+            if let Some(first) = identity_ids.insert(&*identity.id, index) {
                 problems.push(format!(
-                    "{prefix}letta identity {}: identifier_key {:?} with project_id {:?} is used twice",
-                    identity.id, identity.identifier_key, identity.project_id
+                    "{}: id {} is used twice (first at {})",
+                    place(Kind::LettaIdentity, index),
+                    json_text(Some(&identity.id)),
+                    place(Kind::LettaIdentity, first)
                 ));
             }
-            for agent_id in identity.agent_ids.iter().filter(|id| !agents.contains(id.as_str())) {
-                problems
-                    .push(format!("{prefix}letta identity {}: agent {agent_id} is not in the fixtures", identity.id));
+            let key = (identity.identifier_key.as_str(), identity.project_id.as_deref());
+            if let Some(first) = keys.insert(key, index) {
+                problems.push(format!(
+                    "{}: identifier_key {} with project_id {} is used twice (first at {})",
+                    place(Kind::LettaIdentity, index),
+                    json_text(Some(&identity.identifier_key)),
+                    json_text(identity.project_id.as_deref()),
+                    place(Kind::LettaIdentity, first)
+                ));
             }
-            for block_id in identity.block_ids.iter().filter(|id| !blocks.contains(id.as_str())) {
-                problems
-                    .push(format!("{prefix}letta identity {}: block {block_id} is not in the fixtures", identity.id));
+            for (links, kind, known, list) in [
+                (&identity.agent_ids, "agent", &agents, "agent_ids"),
+                (&identity.block_ids, "block", &blocks, "block_ids"),
+            ] {
+                for (at, id) in links.iter().enumerate().filter(|(_, id)| !known.contains_key(id.as_str())) {
+                    problems.push(format!(
+                        "{}/{list}/{at}: {kind} {} is not in the fixtures (add it to letta.{kind}s)",
+                        place(Kind::LettaIdentity, index),
+                        json_text(Some(id))
+                    ));
+                }
             }
         }
         let capacity = self.orq_identities.len();
-        let mut orq_ids = HashSet::with_capacity_and_hasher(capacity, RandomState::default());
-        let mut external_ids = HashSet::with_capacity_and_hasher(capacity, RandomState::default());
-        for identity in &self.orq_identities {
-            if !orq_ids.insert(&*identity.id) {
-                problems.push(format!("{prefix}orq identity {}: the _id is used twice", identity.id));
-            }
-            if !external_ids.insert(identity.external_id.as_str()) {
+        let mut orq_ids = HashMap::with_capacity_and_hasher(capacity, RandomState::default());
+        let mut external_ids = HashMap::with_capacity_and_hasher(capacity, RandomState::default());
+        for (index, identity) in self.orq_identities.iter().enumerate() {
+            if let Some(first) = orq_ids.insert(&*identity.id, index) {
                 problems.push(format!(
-                    "{prefix}orq identity {}: external_id {:?} is used twice",
-                    identity.id, identity.external_id
+                    "{}: _id {} is used twice (first at {})",
+                    place(Kind::OrqIdentity, index),
+                    json_text(Some(&identity.id)),
+                    place(Kind::OrqIdentity, first)
+                ));
+            }
+            if let Some(first) = external_ids.insert(identity.external_id.as_str(), index) {
+                problems.push(format!(
+                    "{}: external_id {} is used twice (first at {})",
+                    place(Kind::OrqIdentity, index),
+                    json_text(Some(&identity.external_id)),
+                    place(Kind::OrqIdentity, first)
                 ));
             }
         }
         problems
+    }
+
+    /// The ids of agents or blocks, each with its first index; a repeated id is a problem.
+    fn unique_ids<'a>(
+        &self,
+        kind: Kind,
+        items: &'a [Arc<Entity>],
+        problems: &mut Vec<String>,
+    ) -> HashMap<&'a str, usize, RandomState> {
+        let mut seen = HashMap::with_capacity_and_hasher(items.len(), RandomState::default());
+        for (index, item) in items.iter().enumerate() {
+            if let Some(first) = seen.insert(&*item.id, index) {
+                problems.push(format!(
+                    "{}: id {} is used twice (first at {})",
+                    self.origins.place(kind, index),
+                    json_text(Some(&item.id)),
+                    self.origins.place(kind, first)
+                ));
+            }
+        }
+        seen
     }
 
     /// Stores the set in `namespace`. Links may point at agents and blocks the namespace already
@@ -182,17 +283,19 @@ impl FixtureSet {
     pub fn apply(&self, namespace: &Namespace, now_micros: i64) -> Result<(), Vec<String>> {
         let mut problems = Vec::new();
         let letta = &namespace.letta;
-        for LettaSeed { identity, .. } in &self.letta_identities {
-            for agent_id in &identity.agent_ids {
-                let in_set = self.letta_agents.iter().any(|a| *a.id == **agent_id);
-                if !in_set && !letta.agents.contains(agent_id) {
-                    problems.push(format!("letta identity {}: agent {agent_id} does not exist", identity.id));
-                }
-            }
-            for block_id in &identity.block_ids {
-                let in_set = self.letta_blocks.iter().any(|b| *b.id == **block_id);
-                if !in_set && !letta.blocks.contains(block_id) {
-                    problems.push(format!("letta identity {}: block {block_id} does not exist", identity.id));
+        for (index, LettaSeed { identity, .. }) in self.letta_identities.iter().enumerate() {
+            for (links, kind, in_set, stored, list) in [
+                (&identity.agent_ids, "agent", &self.letta_agents, &letta.agents, "agent_ids"),
+                (&identity.block_ids, "block", &self.letta_blocks, &letta.blocks, "block_ids"),
+            ] {
+                for (at, id) in links.iter().enumerate() {
+                    if !in_set.iter().any(|item| *item.id == **id) && !stored.contains(id) {
+                        problems.push(format!(
+                            "{}/{list}/{at}: {kind} {} is neither in the document nor in the namespace",
+                            self.origins.place(Kind::LettaIdentity, index),
+                            json_text(Some(id))
+                        ));
+                    }
                 }
             }
         }
@@ -201,28 +304,35 @@ impl FixtureSet {
         }
         let mut undo = Undo::default();
         for (kind, collection, items, ids) in [
-            ("agent", &letta.agents, &self.letta_agents, &mut undo.agents),
-            ("block", &letta.blocks, &self.letta_blocks, &mut undo.blocks),
+            (Kind::LettaAgent, &letta.agents, &self.letta_agents, &mut undo.agents),
+            (Kind::LettaBlock, &letta.blocks, &self.letta_blocks, &mut undo.blocks),
         ] {
-            for item in items {
+            for (index, item) in items.iter().enumerate() {
                 let created =
                     item.json.get("created_at").and_then(Value::as_str).and_then(parse_rfc3339_micros).unwrap_or(0);
                 match collection.insert(item.clone(), created) {
                     Ok(()) => ids.push(item.id.clone()),
-                    Err(_) => problems.push(format!("letta {kind} {}: the id is taken", item.id)),
+                    Err(_) => problems.push(format!(
+                        "{}: id {} is taken in the namespace",
+                        self.origins.place(kind, index),
+                        json_text(Some(&item.id))
+                    )),
                 }
             }
         }
-        for LettaSeed { identity, created_micros } in &self.letta_identities {
+        for (index, LettaSeed { identity, created_micros }) in self.letta_identities.iter().enumerate() {
             match letta.identities.insert(identity.clone(), created_micros.unwrap_or(now_micros)) {
                 Ok(()) => undo.letta_identities.push(identity.id.clone()),
                 Err(_) => problems.push(format!(
-                    "letta identity {}: the id, or identifier_key {:?} with project_id {:?}, is taken",
-                    identity.id, identity.identifier_key, identity.project_id
+                    "{}: id {}, or identifier_key {} with project_id {}, is taken in the namespace",
+                    self.origins.place(Kind::LettaIdentity, index),
+                    json_text(Some(&identity.id)),
+                    json_text(Some(&identity.identifier_key)),
+                    json_text(identity.project_id.as_deref())
                 )),
             }
         }
-        for identity in &self.orq_identities {
+        for (index, identity) in self.orq_identities.iter().enumerate() {
             // Only an identity without timestamps is copied: it is created now.
             let stored = if identity.created_millis == 0 {
                 let now = now_micros / 1000;
@@ -233,8 +343,10 @@ impl FixtureSet {
             match namespace.orq.identities.insert(stored.clone(), stored.created_millis * 1000) {
                 Ok(()) => undo.orq_identities.push(identity.id.clone()),
                 Err(_) => problems.push(format!(
-                    "orq identity {}: the _id, or external_id {:?}, is taken",
-                    identity.id, identity.external_id
+                    "{}: _id {}, or external_id {}, is taken in the namespace",
+                    self.origins.place(Kind::OrqIdentity, index),
+                    json_text(Some(&identity.id)),
+                    json_text(Some(&identity.external_id))
                 )),
             }
         }
@@ -290,26 +402,9 @@ pub fn release_free_heap() {
     }
 }
 
-fn unique_ids<'a>(prefix: &str, kind: &str, items: &'a [Arc<Entity>], problems: &mut Vec<String>) -> HashSet<&'a str> {
-    let mut seen = HashSet::new();
-    for item in items {
-        let id = &*item.id;
-        if !seen.insert(id) {
-            problems.push(format!("{prefix}letta {kind} {id}: the id is used twice"));
-        }
-    }
-    seen
-}
-
 fn parse_rfc3339_micros(text: &str) -> Option<i64> {
     let parsed = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
     i64::try_from(parsed.unix_timestamp_nanos() / 1000).ok()
-}
-
-/// RFC 3339 with microseconds, which [`parse_rfc3339_micros`] reads back exactly.
-fn rfc3339_micros(micros: i64) -> String {
-    let (year, month, day, hour, minute, second, micro) = crate::clock::civil_utc(micros);
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{micro:06}Z")
 }
 
 fn read_documents(path: &Path) -> Result<Vec<(String, String)>, FixtureError> {
@@ -377,10 +472,17 @@ pub fn parse_document(name: &str, text: &str, schemas: &Schemas, ids: &IdSource)
     // The records are built while the schemas check the sections, on another core: with large
     // fixtures each takes a good part of the start. Building never fails; a problem found by the
     // check throws the records away.
+    let document: Arc<str> = name.into();
     let fixtures = std::thread::scope(|scope| {
         let building = scope.spawn(|| Fixtures {
-            common: read_set(sections, ids),
-            namespaces: named.iter().map(|(namespace, inner)| ((*namespace).clone(), read_set(inner, ids))).collect(),
+            common: read_set(&document, String::new(), sections, ids),
+            namespaces: named
+                .iter()
+                .map(|(namespace, inner)| {
+                    let set = read_set(&document, namespace_pointer(namespace), inner, ids);
+                    ((*namespace).clone(), set)
+                })
+                .collect(),
         });
         check_sections(name, "", sections, schemas, &mut problems);
         for (namespace, inner) in &named {
@@ -420,11 +522,13 @@ fn check_sections(
     }
 }
 
-fn read_set(sections: &Map<String, Value>, ids: &IdSource) -> FixtureSet {
+fn read_set(document: &Arc<str>, pointer: String, sections: &Map<String, Value>, ids: &IdSource) -> FixtureSet {
     let mut set = sections.get("letta").map(|letta| letta_section(letta, ids)).unwrap_or_default();
     if let Some(orq) = sections.get("orq") {
         set.orq_identities = orq_section(orq, ids);
     }
+    let counts = [set.letta_identities.len(), set.letta_agents.len(), set.letta_blocks.len(), set.orq_identities.len()];
+    set.origins = Origins(vec![DocumentPart { document: document.clone(), pointer, counts }]);
     set
 }
 
@@ -502,7 +606,7 @@ fn letta_section(letta: &Value, ids: &IdSource) -> FixtureSet {
         letta_identities: identities,
         letta_agents: entities("agents"),
         letta_blocks: entities("blocks"),
-        orq_identities: Vec::new(),
+        ..FixtureSet::default()
     }
 }
 
@@ -630,22 +734,44 @@ mod tests {
     }
 
     #[test]
-    fn missing_ids_are_generated_and_links_are_checked() {
+    fn missing_ids_are_generated() {
         let fixtures =
             parse(r#"{"letta": {"identities": [{"identifier_key": "k", "name": "n", "identity_type": "user"}]}}"#)
                 .unwrap();
-        let seed = &fixtures.common.letta_identities[0];
-        assert_eq!(seed.identity.id.len(), 45);
-        let dangling = FixtureSet {
-            letta_identities: vec![LettaSeed {
-                identity: Arc::new(Identity { agent_ids: vec!["agent-x".into()], ..Identity::clone(&seed.identity) }),
-                created_micros: None,
-            }],
-            ..FixtureSet::default()
+        assert_eq!(fixtures.common.letta_identities[0].identity.id.len(), 45);
+    }
+
+    #[test]
+    fn duplicates_and_dangling_links_name_both_places() {
+        let load = |documents: &[(&str, &str)]| {
+            let schemas = Schemas::bundled().unwrap();
+            let ids = IdSource::seeded(1);
+            let mut fixtures = Fixtures::default();
+            for (name, text) in documents {
+                fixtures.extend(parse_document(name, text, schemas, &ids).unwrap());
+            }
+            let mut problems = fixtures.common.check_references();
+            problems.extend(fixtures.namespaces.values().flat_map(FixtureSet::check_references));
+            problems
         };
+        let person = |key: &str| format!(r#"{{"identifier_key": "{key}", "name": "n", "identity_type": "user"}}"#);
+        let first = format!(r#"{{"letta": {{"identities": [{}, {}]}}}}"#, person("a"), person("b"));
+        let second = r#"{"letta": {"identities": [{"identifier_key": "b", "name": "n", "identity_type": "user",
+                 "agent_ids": ["agent-00000000-0000-4000-8000-000000000000"]}]},
+                "namespaces": {"team/a": {"orq": {"identities": [{"external_id": "e"}, {"external_id": "e"}]}}}}"#;
         assert_eq!(
-            dangling.check_references(""),
-            vec![format!("letta identity {}: agent agent-x is not in the fixtures", seed.identity.id)]
+            load(&[("one.json", &first), ("two.json", second)]),
+            vec![
+                "two.json: /letta/identities/0: identifier_key \"b\" with project_id null is used twice \
+                 (first at one.json: /letta/identities/1)"
+                    .to_string(),
+                "two.json: /letta/identities/0/agent_ids/0: agent \"agent-00000000-0000-4000-8000-000000000000\" is not in the fixtures (add it to \
+                 letta.agents)"
+                    .to_string(),
+                "two.json: /namespaces/team~1a/orq/identities/1: external_id \"e\" is used twice (first at \
+                 two.json: /namespaces/team~1a/orq/identities/0)"
+                    .to_string(),
+            ]
         );
     }
 

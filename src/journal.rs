@@ -6,43 +6,148 @@
 //! its first [`MAX_BODY_BYTES`]; bodies become text only when the journal is read.
 
 use bytes::Bytes;
-use hyper::Method;
+use hyper::{HeaderMap, Method};
 use parking_lot::Mutex;
 use serde::Serialize;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::VecDeque;
 
 /// Bodies are kept up to this many bytes (marked `body_truncated` beyond).
 pub const MAX_BODY_BYTES: usize = 8 * 1024;
 
+/// One journal entry as the admin API and [`crate::MockServer::requests`] give it.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct RecordedRequest {
     /// Counts every recorded request since the server started.
     pub seq: u64,
+    /// When the server answered, by its clock (RFC 3339, milliseconds).
+    pub time: String,
     pub namespace: String,
+    /// `letta` or `orq`.
+    pub api: &'static str,
+    /// The SDK-style name of the operation, e.g. `identities.create`; `None` when the method and
+    /// path name none (a redirect, a 404 or 405).
+    pub operation: Option<&'static str>,
     pub method: String,
     pub path: String,
     pub query: String,
+    /// The request's headers, names in lower case; credentials shortened (see [`shorten_secret`]).
+    pub request_headers: Map<String, Value>,
     pub request_body: String,
     pub request_body_truncated: bool,
+    /// The request body parsed, when it is whole and JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_json: Option<Value>,
+    /// 0 marks a connection that a fault dropped.
     pub status: u16,
     pub response_body: String,
     pub response_body_truncated: bool,
+    /// The response body parsed, when it is whole and JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_json: Option<Value>,
+    /// By the server's clock: always 0 under a fixed clock, the step or 0 under a stepping one.
     pub duration_micros: u64,
+    /// A CORS preflight; left out of queries unless asked for.
+    pub preflight: bool,
+}
+
+/// Which API a journaled request was for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Api {
+    Letta,
+    Orq,
+}
+
+impl Api {
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::Letta => "letta",
+            Api::Orq => "orq",
+        }
+    }
 }
 
 /// What the ring holds for one request: [`RecordedRequest`] with its bodies not yet made text.
 pub struct Entry {
     /// Borrowed for the default namespace, so that most entries allocate no name.
     pub namespace: Cow<'static, str>,
+    pub api: Api,
+    pub operation: Option<&'static str>,
     pub method: Method,
     pub path: String,
     pub query: String,
+    pub headers: Headers,
     pub request_body: Body,
     /// 0 marks a connection that a fault dropped.
     pub status: u16,
     pub response_body: Body,
+    pub time_micros: i64,
     pub duration_micros: u64,
+    pub preflight: bool,
+}
+
+/// A request's headers as the journal keeps them: copied into one string (the request's own
+/// buffers are the connection's, which the journal must not hold on to), credentials shortened.
+pub struct Headers(Box<str>);
+
+/// Headers whose values are credentials: the journal keeps only their scheme and last characters.
+const SECRET_HEADERS: [&str; 3] = ["authorization", "x-bare-password", "x-admin-token"];
+
+impl Headers {
+    pub fn copy(headers: &HeaderMap) -> Headers {
+        let mut text = String::with_capacity(headers.len() * 32);
+        for (name, value) in headers {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            text.push_str(name.as_str());
+            text.push(':');
+            if SECRET_HEADERS.contains(&name.as_str()) {
+                text.push_str(&shorten_secret(&value));
+            } else {
+                text.push_str(&value);
+            }
+            text.push('\n');
+        }
+        Headers(text.into_boxed_str())
+    }
+
+    /// (name, value) pairs in the order received; names are lower case.
+    fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.lines().filter_map(|line| line.split_once(':'))
+    }
+
+    fn to_map(&self) -> Map<String, Value> {
+        let mut map = Map::new();
+        for (name, value) in self.pairs() {
+            match map.get_mut(name) {
+                Some(Value::String(joined)) => {
+                    joined.push_str(", ");
+                    joined.push_str(value);
+                }
+                _ => {
+                    map.insert(name.to_string(), Value::String(value.to_string()));
+                }
+            }
+        }
+        map
+    }
+}
+
+/// A credential as the journal shows it: the scheme (`Bearer`, `password`) and, for a secret of
+/// more than 8 characters, its last 4: `Bearer …c0de`. Enough to tell keys apart in a test, never
+/// enough to use one.
+pub fn shorten_secret(value: &str) -> String {
+    let value = value.trim();
+    let (scheme, secret) = match value.split_once(' ') {
+        Some((scheme, secret)) => (Some(scheme), secret.trim()),
+        None => (None, value),
+    };
+    let chars: Vec<char> = secret.chars().collect();
+    let tail: String = if chars.len() > 8 { chars[chars.len() - 4..].iter().collect() } else { String::new() };
+    match scheme {
+        Some(scheme) => format!("{scheme} …{tail}"),
+        None => format!("…{tail}"),
+    }
 }
 
 /// A body as the journal keeps it: at most [`MAX_BODY_BYTES`] of it.
@@ -75,22 +180,37 @@ impl Body {
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.bytes).into_owned()
     }
+
+    /// The body parsed as JSON, when it is whole and parses.
+    fn json(&self) -> Option<Value> {
+        if self.truncated || self.bytes.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        serde_json::from_slice(&self.bytes).ok()
+    }
 }
 
 impl Entry {
     fn recorded(&self, seq: u64) -> RecordedRequest {
         RecordedRequest {
             seq,
+            time: crate::clock::rfc3339_millis(self.time_micros),
             namespace: self.namespace.to_string(),
+            api: self.api.name(),
+            operation: self.operation,
             method: self.method.to_string(),
             path: self.path.clone(),
             query: self.query.clone(),
+            request_headers: self.headers.to_map(),
             request_body: self.request_body.text(),
             request_body_truncated: self.request_body.truncated,
+            request_json: self.request_body.json(),
             status: self.status,
             response_body: self.response_body.text(),
             response_body_truncated: self.response_body.truncated,
+            response_json: self.response_body.json(),
             duration_micros: self.duration_micros,
+            preflight: self.preflight,
         }
     }
 }
@@ -103,14 +223,29 @@ pub struct Filter {
     pub path: Option<String>,
     pub status: Option<u16>,
     pub namespace: Option<String>,
+    pub api: Option<String>,
+    pub operation: Option<String>,
+    /// Each `(name, value)`: the request has the header (any case), and, when a value is given,
+    /// with a value that matches it (`*` patterns as for paths).
+    pub headers: Vec<(String, Option<String>)>,
+    /// Also select CORS preflights.
+    pub preflight: bool,
 }
 
 impl Filter {
     fn matches(&self, entry: &Entry) -> bool {
-        self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(entry.method.as_str()))
+        (self.preflight || !entry.preflight)
+            && self.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(entry.method.as_str()))
             && self.path.as_ref().is_none_or(|p| glob_match(p, &entry.path))
             && self.status.is_none_or(|s| s == entry.status)
             && self.namespace.as_ref().is_none_or(|n| *n == entry.namespace)
+            && self.api.as_ref().is_none_or(|a| a == entry.api.name())
+            && self.operation.as_ref().is_none_or(|o| Some(o.as_str()) == entry.operation)
+            && self.headers.iter().all(|(name, value)| {
+                entry.headers.pairs().any(|(have, text)| {
+                    have.eq_ignore_ascii_case(name) && value.as_ref().is_none_or(|v| glob_match(v, text))
+                })
+            })
     }
 }
 
@@ -196,13 +331,18 @@ mod tests {
     fn entry(path: &str, status: u16) -> Entry {
         Entry {
             namespace: Cow::Borrowed("default"),
+            api: Api::Letta,
+            operation: None,
             method: Method::GET,
             path: path.into(),
             query: String::new(),
+            headers: Headers::copy(&HeaderMap::new()),
             request_body: Body::empty(),
             status,
             response_body: Body::keep(&Bytes::from_static(b"{}")),
+            time_micros: 0,
             duration_micros: 1,
+            preflight: false,
         }
     }
 
@@ -254,5 +394,40 @@ mod tests {
         let journal = Journal::new(2);
         journal.record(entry("/p", 200));
         assert_eq!(journal.query(&Filter::default(), None)[0].response_body, "{}");
+    }
+
+    #[test]
+    fn headers_are_kept_with_credentials_shortened_and_can_be_filtered() {
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", "Bearer sk-live-1234567890abcd".parse().unwrap());
+        headers.insert("x-project-id", "proj-1".parse().unwrap());
+        headers.append("accept", "application/json".parse().unwrap());
+        headers.append("accept", "text/plain".parse().unwrap());
+        let journal = Journal::new(4);
+        journal.record(Entry { headers: Headers::copy(&headers), ..entry("/v1/identities/", 200) });
+        let recorded = &journal.query(&Filter::default(), None)[0];
+        assert_eq!(recorded.request_headers["authorization"], "Bearer …abcd");
+        assert_eq!(recorded.request_headers["accept"], "application/json, text/plain");
+        assert_eq!(recorded.response_json, Some(serde_json::json!({})));
+        let by_header = |name: &str, value: Option<&str>| Filter {
+            headers: vec![(name.into(), value.map(str::to_string))],
+            ..Filter::default()
+        };
+        assert_eq!(journal.count(&by_header("X-Project-Id", Some("proj-1"))), 1);
+        assert_eq!(journal.count(&by_header("x-project-id", Some("proj-2"))), 0);
+        assert_eq!(journal.count(&by_header("authorization", Some("Bearer *abcd"))), 1);
+        assert_eq!(journal.count(&by_header("x-mock-namespace", None)), 0);
+        assert_eq!(shorten_secret("Bearer short"), "Bearer …");
+        assert_eq!(shorten_secret("password hunter2-is-long"), "password …long");
+        assert_eq!(shorten_secret("bare-token-value"), "…alue");
+    }
+
+    #[test]
+    fn preflights_are_counted_only_when_asked_for() {
+        let journal = Journal::new(4);
+        journal.record(Entry { preflight: true, ..entry("/v2/identities", 200) });
+        journal.record(entry("/v2/identities", 200));
+        assert_eq!(journal.count(&Filter::default()), 1);
+        assert_eq!(journal.count(&Filter { preflight: true, ..Filter::default() }), 2);
     }
 }

@@ -95,14 +95,23 @@ pub struct MockServer {
 #[derive(Debug)]
 pub enum Error {
     Start(app::StartError),
-    Bind(std::io::Error),
+    /// The address could not be listened on.
+    Bind {
+        address: String,
+        error: std::io::Error,
+    },
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Start(e) => e.fmt(f),
-            Error::Bind(e) => write!(f, "cannot listen: {e}"),
+            Error::Bind { address, error } if error.kind() == std::io::ErrorKind::AddrInUse => write!(
+                f,
+                "cannot listen on {address}: {error}; another server (perhaps another identity-mock) uses \
+                 that port: stop it, or choose another port (--port 0 picks a free one)"
+            ),
+            Error::Bind { address, error } => write!(f, "cannot listen on {address}: {error}"),
         }
     }
 }
@@ -171,8 +180,9 @@ impl MockServer {
     /// socket accepts connections.
     pub async fn start_with(config: Config) -> Result<MockServer, Error> {
         let app = Arc::new(app::App::new(&config).map_err(Error::Start)?);
-        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await.map_err(Error::Bind)?;
-        let addr = listener.local_addr().map_err(Error::Bind)?;
+        let bind_error = |error| Error::Bind { address: format!("{}:{}", config.host, config.port), error };
+        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await.map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
         let (stop, stopped) = oneshot::channel();
         let limits = server::Limits {
             max_body_bytes: config.max_body_bytes,

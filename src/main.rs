@@ -1,4 +1,6 @@
-use clap::Parser;
+use clap::builder::FalseyValueParser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use identity_mock::clock::Clock;
 use identity_mock::orq::{Revision, TagMatch};
 use identity_mock::{Config, FixtureSource, MockServer};
@@ -7,63 +9,70 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// A contract-testing server for the Letta and orq.ai Identities APIs.
+///
+/// Every option can also be given as an environment variable (shown with each); an option on the
+/// command line wins over its variable.
 #[derive(Parser, Debug)]
-#[command(name = "identity-mock", version, about)]
+#[command(name = "identity-mock", version, about, long_about)]
 struct Cli {
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(long, default_value = "127.0.0.1", env = "IDENTITY_MOCK_HOST")]
     host: String,
     /// Port to listen on; 0 picks a free one.
-    #[arg(long, default_value_t = identity_mock::config::DEFAULT_PORT)]
+    #[arg(long, default_value_t = identity_mock::config::DEFAULT_PORT, env = "IDENTITY_MOCK_PORT")]
     port: u16,
     /// A fixtures file, or a folder of *.json fixtures files, instead of the bundled set.
-    #[arg(long, value_name = "PATH", conflicts_with = "empty")]
+    #[arg(long, value_name = "PATH", env = "IDENTITY_MOCK_FIXTURES")]
     fixtures: Option<PathBuf>,
     /// Start with no data at all.
-    #[arg(long)]
+    #[arg(long, env = "IDENTITY_MOCK_EMPTY", value_parser = FalseyValueParser::new())]
     empty: bool,
     /// Where the real server has a bug, answer with the documented intent instead.
-    #[arg(long)]
+    #[arg(long, env = "IDENTITY_MOCK_FIX_UPSTREAM_BUGS", value_parser = FalseyValueParser::new())]
     fix_upstream_bugs: bool,
     /// The orq API revision served when a request does not pick one with X-Mock-Orq-Api.
-    #[arg(long, value_enum, default_value_t = OrqApiArg::Current)]
+    #[arg(long, value_enum, default_value_t = OrqApiArg::Current, env = "IDENTITY_MOCK_ORQ_API")]
     orq_api: OrqApiArg,
     /// Whether the orq tag filter needs every tag asked for (all) or one of them (any).
-    #[arg(long, value_enum, default_value_t = TagMatchArg::All)]
+    #[arg(long, value_enum, default_value_t = TagMatchArg::All, env = "IDENTITY_MOCK_ORQ_TAG_MATCH")]
     orq_tag_match: TagMatchArg,
-    /// Accept only this orq API key (repeat for more); by default every key is accepted.
-    #[arg(long = "api-key", value_name = "KEY")]
+    /// Accept only this API key (repeat for more; in the variable, separate them with commas). orq
+    /// refuses other keys; Letta then wants one, as a Letta server started with --secure does.
+    #[arg(long = "api-key", value_name = "KEY", env = "IDENTITY_MOCK_API_KEY", value_delimiter = ',')]
     api_keys: Vec<String>,
     /// Generate ids from a generator seeded with N, so the same requests give the same bytes.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", env = "IDENTITY_MOCK_SEED")]
     seed: Option<u64>,
     /// real, fixed:RFC3339 (frozen), or step:RFC3339:MILLIS (moves on by MILLIS per write).
-    #[arg(long, value_name = "CLOCK", default_value = "real", value_parser = Clock::parse)]
+    #[arg(long, value_name = "CLOCK", default_value = "real", value_parser = Clock::parse, env = "IDENTITY_MOCK_CLOCK")]
     clock: Clock,
     /// How many requests the journal keeps (GET /__admin/requests); 0 turns it off.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = 1000, env = "IDENTITY_MOCK_JOURNAL_SIZE")]
     journal_size: usize,
     /// Answer CORS preflights and allow any origin.
-    #[arg(long, value_enum, default_value_t = Switch::On)]
+    #[arg(long, value_enum, default_value_t = Switch::On, env = "IDENTITY_MOCK_CORS")]
     cors: Switch,
     /// Largest request body in bytes; a larger one gets 413.
-    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024, env = "IDENTITY_MOCK_MAX_BODY")]
     max_body: usize,
     /// Connections served at once; more wait until one closes.
-    #[arg(long, value_name = "N", default_value_t = 1024)]
+    #[arg(long, value_name = "N", default_value_t = 1024, env = "IDENTITY_MOCK_MAX_CONNECTIONS")]
     max_connections: usize,
     /// Seconds a client may take to send a request's headers.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, env = "IDENTITY_MOCK_HEADER_READ_TIMEOUT")]
     header_read_timeout: u64,
     /// Protect /__admin: it then needs `Authorization: Bearer TOKEN` or `X-Admin-Token: TOKEN`.
-    #[arg(long, value_name = "TOKEN")]
+    #[arg(long, value_name = "TOKEN", env = "IDENTITY_MOCK_ADMIN_TOKEN")]
     admin_token: Option<String>,
     /// Keep the state in this file across restarts (written atomically).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", env = "IDENTITY_MOCK_STATE_FILE")]
     state_file: Option<PathBuf>,
     /// At most this many seconds between two writes of the state file while the state changes.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 5, env = "IDENTITY_MOCK_STATE_INTERVAL")]
     state_interval: u64,
+    /// Print one line per request to stderr (off: nothing, as CI wants).
+    #[arg(long, value_enum, default_value_t = LogArg::Off, env = "IDENTITY_MOCK_LOG")]
+    log: LogArg,
     /// Serve test-only routes (a route that panics, to test panic isolation).
     #[arg(long, hide = true)]
     enable_test_routes: bool,
@@ -81,6 +90,12 @@ enum OrqApiArg {
     V1,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogArg {
+    Off,
+    Requests,
+}
+
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 enum TagMatchArg {
     All,
@@ -89,9 +104,24 @@ enum TagMatchArg {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     let fixtures = match (cli.fixtures, cli.empty) {
-        (_, true) => FixtureSource::Empty,
+        (Some(path), true) => {
+            // An option on the command line wins over a variable; two of the same kind conflict.
+            let from_env = |id| matches.value_source(id) == Some(ValueSource::EnvVariable);
+            match (from_env("fixtures"), from_env("empty")) {
+                (false, true) => FixtureSource::Path(path),
+                (true, false) => FixtureSource::Empty,
+                _ => Cli::command()
+                    .error(clap::error::ErrorKind::ArgumentConflict, "--fixtures and --empty exclude each other")
+                    .exit(),
+            }
+        }
+        (None, true) => FixtureSource::Empty,
         (Some(path), false) => FixtureSource::Path(path),
         (None, false) => FixtureSource::Bundled,
     };
@@ -113,6 +143,7 @@ async fn main() -> ExitCode {
         clock: cli.clock,
         journal_size: cli.journal_size,
         cors: cli.cors == Switch::On,
+        log_requests: cli.log == LogArg::Requests,
         max_body_bytes: cli.max_body,
         max_connections: cli.max_connections,
         header_read_timeout: std::time::Duration::from_secs(cli.header_read_timeout.max(1)),

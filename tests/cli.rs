@@ -104,21 +104,144 @@ fn http_post(address: &str, path: &str, headers: &str, body: &str) -> String {
     response
 }
 
+/// A port that is free now (the kernel picks it, the probe lets it go).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The README's snapshot command, on the given port.
+const SNAPSHOT_FLAGS: [&str; 6] = ["--empty", "--seed", "7", "--clock", "fixed:2025-01-01T00:00:00Z", "--port"];
+
 #[test]
-fn seed_and_clock_flags_make_runs_repeat_byte_for_byte() {
+fn snapshot_runs_repeat_byte_for_byte_responses_and_journal() {
+    let port = free_port().to_string();
     let run = || {
-        let (child, address) = start(&["--port", "0", "--seed", "7", "--clock", "fixed:2025-01-01T00:00:00Z"]);
+        let mut args = SNAPSHOT_FLAGS.to_vec();
+        args.push(&port);
+        let (child, address) = start(&args);
         let letta =
             http_post(&address, "/v1/identities/", "", r#"{"identifier_key":"k","name":"n","identity_type":"user"}"#);
         let orq = http_post(&address, "/v2/identities", "authorization: Bearer k\r\n", r#"{"external_id":"e"}"#);
         let missing = http_get(&address, "/v1/identities/identity-123e4567-e89b-42d3-8456-426614174000");
+        // The redirect's location carries host and port, as upstream's does: the same port keeps
+        // it the same.
+        let redirect = http_get(&address, "/v1/identities?limit=1");
+        let journal = http_get(&address, "/__admin/requests");
         terminate(child);
-        format!("{letta}\n{orq}\n{missing}")
+        [letta, orq, missing, redirect, journal].join("\n")
     };
     let first = run();
     assert!(first.contains("date: Wed, 01 Jan 2025 00:00:00 GMT"), "{first}");
     assert!(first.contains("created_at=datetime.datetime(2025, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)"), "{first}");
+    assert!(first.contains(&format!("location: http://127.0.0.1:{port}/v1/identities/?limit=1")), "{first}");
+    assert!(first.contains(r#""duration_micros":0"#) && first.contains(r#""time":"2025-01-01T00:00:00.000Z""#));
     assert_eq!(first, run());
+}
+
+/// The value of a response header.
+fn header<'a>(response: &'a str, name: &str) -> &'a str {
+    let prefix = format!("{name}: ");
+    response
+        .lines()
+        .find_map(|line| line.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("{name} in {response}"))
+}
+
+#[test]
+fn a_stepping_clock_moves_once_per_write_and_the_date_header_agrees() {
+    let (child, address) = start(&["--port", "0", "--empty", "--clock", "step:2025-01-01T00:00:00Z:1000"]);
+    let before = http_get(&address, "/v2/identities");
+    assert_eq!(header(&before, "date"), "Wed, 01 Jan 2025 00:00:00 GMT", "the start is not a write");
+    let created = http_post(&address, "/v2/identities", "authorization: Bearer k\r\n", r#"{"external_id":"e"}"#);
+    assert!(created.contains(r#""created":"2025-01-01T00:00:01.000Z""#), "the first write is one step on: {created}");
+    assert_eq!(header(&created, "date"), "Wed, 01 Jan 2025 00:00:01 GMT", "the date header shows the write's time");
+    let read = http_get(&address, "/v2/identities/e");
+    assert_eq!(header(&read, "date"), "Wed, 01 Jan 2025 00:00:01 GMT", "a read does not move the clock");
+    let second = http_post(&address, "/v2/identities", "authorization: Bearer k\r\n", r#"{"external_id":"f"}"#);
+    assert!(second.contains(r#""created":"2025-01-01T00:00:02.000Z""#), "{second}");
+    let journal = http_get(&address, "/__admin/requests?method=POST");
+    assert!(journal.contains(r#""duration_micros":1000000"#), "a write takes one step: {journal}");
+    terminate(child);
+}
+
+#[test]
+fn every_option_can_come_from_the_environment_and_the_command_line_wins() {
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    let options: Vec<&str> = help
+        .lines()
+        .filter(|l| l.trim_start().starts_with("--") && !l.contains("--help") && !l.contains("--version"))
+        .collect();
+    assert!(options.len() >= 19, "every option is listed: {options:?}");
+    for option in options {
+        let name = option.trim_start().trim_start_matches("--").split([' ', '<']).next().unwrap();
+        let variable = format!("[env: IDENTITY_MOCK_{}=", name.to_uppercase().replace('-', "_"));
+        assert!(help.contains(&variable), "--{name} has no variable {variable} in --help");
+    }
+    let with_env = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut command = Command::new(BIN);
+        command.args(args).envs(vars.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let address =
+            line.trim().strip_prefix("listening on http://").unwrap_or_else(|| panic!("{line:?}")).to_string();
+        (child, address)
+    };
+    let (child, address) = with_env(&[("IDENTITY_MOCK_PORT", "0"), ("IDENTITY_MOCK_EMPTY", "1")], &[]);
+    assert!(http_get(&address, "/v1/identities/count").ends_with("\r\n\r\n0"), "IDENTITY_MOCK_EMPTY=1 empties");
+    terminate(child);
+    let (child, address) = with_env(&[("IDENTITY_MOCK_PORT", "1"), ("IDENTITY_MOCK_EMPTY", "false")], &["--port", "0"]);
+    assert!(http_get(&address, "/v1/identities/count").ends_with("\r\n\r\n5"), "the option wins; false is off");
+    terminate(child);
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/orq.json");
+    let (child, address) = with_env(&[("IDENTITY_MOCK_EMPTY", "true")], &["--port", "0", "--fixtures", fixtures]);
+    assert!(
+        http_get(&address, "/__admin/health").contains(r#""orq":{"identities":4}"#),
+        "--fixtures beats the variable"
+    );
+    terminate(child);
+    let refused = Command::new(BIN).env("IDENTITY_MOCK_JOURNAL_SIZE", "many").output().unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("invalid value 'many' for '--journal-size"));
+}
+
+#[test]
+fn log_requests_prints_one_line_per_request_to_stderr() {
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--log", "requests", "--clock", "fixed:2025-01-01T00:00:00Z"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let address = line.trim().strip_prefix("listening on http://").unwrap().to_string();
+    http_get(&address, "/v1/identities/count");
+    http_post(&address, "/v2/identities", "authorization: Bearer team-a\r\n", r#"{"external_id":"e"}"#);
+    let stderr = child.stderr.take().unwrap();
+    terminate(child);
+    let mut logged = String::new();
+    BufReader::new(stderr).read_to_string(&mut logged).unwrap();
+    let lines: Vec<&str> = logged.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "2025-01-01T00:00:00.000Z default GET /v1/identities/count 200 0.0ms",
+            "2025-01-01T00:00:00.000Z team-a POST /v2/identities 201 0.0ms",
+        ]
+    );
+}
+
+#[test]
+fn a_port_in_use_names_the_address_and_suggests_port_0() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = Command::new(BIN).args(["--port", &port]).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
+    assert!(stderr.contains("--port 0 picks a free one"), "{stderr}");
 }
 
 #[test]

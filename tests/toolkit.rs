@@ -241,6 +241,62 @@ async fn the_journal_records_filters_counts_and_forgets() {
 }
 
 #[tokio::test]
+async fn journal_entries_answer_what_tests_ask() {
+    let server = MockServer::builder().clock(Clock::parse("fixed:2025-01-01T00:00:00Z").unwrap()).start().await;
+    let body = br#"{"identifier_key":"k","name":"n","identity_type":"user"}"#;
+    let headers = [("authorization", "Bearer sk-test-0123456789"), ("x-project-id", "proj-7")];
+    assert_eq!(send(&server, "POST", "/v1/identities/", &headers, Some(body)).await.status, 200);
+    let orq = [("authorization", "Bearer team-a-key-5678"), ("content-type", "application/json")];
+    assert_eq!(send(&server, "POST", "/v2/identities", &orq, Some(br#"{"external_id":"e"}"#)).await.status, 201);
+    get(&server, "/").await; // outside both APIs: not journaled
+    get(&server, "/favicon.ico").await;
+    let preflight = [("origin", "http://localhost:5173"), ("access-control-request-method", "POST")];
+    assert_eq!(send(&server, "OPTIONS", "/v2/identities", &preflight, None).await.status, 200);
+    get(&server, "/v1/identities").await; // a redirect: no operation
+
+    let all = get(&server, "/__admin/requests").await.json();
+    let entries = all["requests"].as_array().unwrap();
+    assert_eq!(entries.len(), 3, "no preflight, no request outside the APIs: {all}");
+    let letta = &entries[0];
+    assert_eq!(letta["time"], "2025-01-01T00:00:00.000Z");
+    assert_eq!((&letta["api"], &letta["operation"]), (&json!("letta"), &json!("identities.create")));
+    assert_eq!(letta["request_headers"]["authorization"], "Bearer …6789", "credentials are shortened");
+    assert_eq!(letta["request_headers"]["x-project-id"], "proj-7");
+    assert_eq!(letta["request_json"]["identifier_key"], "k");
+    assert_eq!(letta["response_json"]["name"], "n");
+    assert_eq!((&entries[1]["api"], &entries[1]["operation"]), (&json!("orq"), &json!("identities.create")));
+    assert_eq!(entries[2]["operation"], Value::Null);
+    assert_eq!(entries[2]["status"], 307);
+    assert!(entries[2].get("response_json").is_none(), "a body that is not JSON has no response_json");
+
+    let count = |query: &'static str| {
+        let server = &server;
+        async move { get(server, &format!("/__admin/requests/count?{query}")).await.json()["count"].clone() }
+    };
+    assert_eq!(count("header=X-Project-Id:proj-7").await, 1);
+    assert_eq!(count("header=x-project-id:proj-8").await, 0);
+    assert_eq!(count("header=authorization:Bearer%20*5678").await, 1);
+    assert_eq!(count("header=x-project-id").await, 1);
+    assert_eq!(count("api=orq").await, 1);
+    assert_eq!(count("operation=identities.create").await, 2);
+    assert_eq!(count("api=letta&operation=identities.create").await, 1);
+    assert_eq!(count("preflight=true").await, 4);
+    let preflights = get(&server, "/__admin/requests?preflight=true&method=OPTIONS").await.json();
+    assert_eq!(preflights["requests"][0]["preflight"], true);
+}
+
+#[tokio::test]
+async fn cors_exposes_the_headers_the_apis_set() {
+    let server = MockServer::start().await;
+    let headers = [("origin", "http://localhost:5173"), ("authorization", "Bearer k")];
+    let created = send(&server, "POST", "/v2/identities", &headers, Some(br#"{"external_id":"e"}"#)).await;
+    assert_eq!(created.header("access-control-allow-origin"), Some("http://localhost:5173"));
+    let exposed = created.header("access-control-expose-headers").unwrap_or_default();
+    assert!(exposed.split(", ").any(|h| h == "location"), "{exposed}");
+    assert!(created.header("location").is_some());
+}
+
+#[tokio::test]
 async fn faults_delay_replace_or_drop_matching_requests() {
     let server = MockServer::start().await;
     let add = |spec: Value| {

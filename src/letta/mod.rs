@@ -17,7 +17,7 @@ use crate::schema::Schemas;
 use crate::store::{OrderKey, PageBounds, WriteError};
 use errors::{LettaError, Messages};
 use hyper::header::{HeaderValue, ALLOW, LOCATION};
-use hyper::StatusCode;
+use hyper::{Method, StatusCode};
 use model::{Entity, Identity, IdentityType, LettaData, Properties, Property};
 use routes::{route, toggle_slash, Operation, Routed};
 use serde_json::{Map, Value};
@@ -78,6 +78,14 @@ pub fn strip_prefix(path: &str) -> Option<&str> {
         let rest = path.strip_prefix(prefix)?;
         (rest.is_empty() || rest.starts_with('/')).then_some(rest)
     })
+}
+
+/// The SDK-style name of the operation a method and path (after the prefix) name, if any.
+pub fn operation_name(method: &Method, rest: &str) -> Option<&'static str> {
+    match route(method, rest) {
+        Routed::Found { operation, .. } => Some(operation.name()),
+        _ => None,
+    }
 }
 
 impl LettaApi {

@@ -19,6 +19,24 @@ pub enum Operation {
     ListBlocks,
 }
 
+impl Operation {
+    /// The name the SDKs give the operation: `client.identities.<name>`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::List => "identities.list",
+            Operation::Count => "identities.count",
+            Operation::Retrieve => "identities.retrieve",
+            Operation::Create => "identities.create",
+            Operation::Upsert => "identities.upsert",
+            Operation::Update => "identities.update",
+            Operation::ReplaceProperties => "identities.properties.upsert",
+            Operation::Delete => "identities.delete",
+            Operation::ListAgents => "identities.agents.list",
+            Operation::ListBlocks => "identities.blocks.list",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Shape {
     /// `/`

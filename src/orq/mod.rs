@@ -131,6 +131,20 @@ enum Route<'a> {
     Contacts,
 }
 
+impl<'a> Route<'a> {
+    /// The route a path names in a revision, if any.
+    fn of(path: &'a str, revision: Revision) -> Option<Route<'a>> {
+        match path {
+            "/v2/identities" => Some(Route::Collection),
+            "/v2/contacts" if revision == Revision::V1 => Some(Route::Contacts),
+            path => match path.strip_prefix("/v2/identities/") {
+                Some(id) if !id.is_empty() && !id.contains('/') => Some(Route::Item(id)),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// Whether a path belongs to the orq API.
 pub fn owns(path: &str) -> bool {
     path == "/v2" || path.starts_with("/v2/")
@@ -147,16 +161,33 @@ impl OrqApi {
         OrqApi { schemas, default_revision, tag_match, api_keys }
     }
 
+    /// The revision a request asks for; an unknown one is an error in the default revision.
+    fn revision(&self, request: &ApiRequest) -> Result<Revision, OrqError> {
+        match request.header(REVISION_HEADER) {
+            None => Ok(self.default_revision),
+            Some(text) => Revision::parse(text)
+                .ok_or_else(|| OrqError::invalid(format!("X-Mock-Orq-Api must be v1 or current, got {text:?}"))),
+        }
+    }
+
+    /// The SDK-style name of the operation a request names (`identities.create`, ...), if any.
+    pub fn operation_name(&self, request: &ApiRequest) -> Option<&'static str> {
+        let route = Route::of(&request.path, self.revision(request).ok()?)?;
+        Some(match (route, &request.method) {
+            (Route::Collection, &Method::GET) => "identities.list",
+            (Route::Collection, &Method::POST) => "identities.create",
+            (Route::Item(_), &Method::GET) => "identities.retrieve",
+            (Route::Item(_), &Method::PATCH) => "identities.update",
+            (Route::Item(_), &Method::DELETE) => "identities.delete",
+            (Route::Contacts, &Method::POST) => "contacts.create",
+            _ => return None,
+        })
+    }
+
     pub fn handle(&self, namespaces: &Namespaces, ids: &IdSource, clock: &Clock, request: &ApiRequest) -> ApiResponse {
-        let revision = match request.header(REVISION_HEADER) {
-            None => self.default_revision,
-            Some(text) => match Revision::parse(text) {
-                Some(revision) => revision,
-                None => {
-                    return OrqError::invalid(format!("X-Mock-Orq-Api must be v1 or current, got {text:?}"))
-                        .into_response(self.default_revision)
-                }
-            },
+        let revision = match self.revision(request) {
+            Ok(revision) => revision,
+            Err(error) => return error.into_response(self.default_revision),
         };
         self.dispatch(namespaces, ids, clock, request, revision).unwrap_or_else(|error| error.into_response(revision))
     }
@@ -169,14 +200,7 @@ impl OrqApi {
         request: &ApiRequest,
         revision: Revision,
     ) -> Outcome {
-        let route = match request.path.as_str() {
-            "/v2/identities" => Route::Collection,
-            "/v2/contacts" if revision == Revision::V1 => Route::Contacts,
-            path => match path.strip_prefix("/v2/identities/") {
-                Some(id) if !id.is_empty() && !id.contains('/') => Route::Item(id),
-                _ => return Err(OrqError::new(Code::NotFound, "Not Found")),
-            },
-        };
+        let route = Route::of(&request.path, revision).ok_or_else(|| OrqError::new(Code::NotFound, "Not Found"))?;
         let allow = match route {
             Route::Collection => "GET, POST",
             Route::Item(_) => "GET, PATCH, DELETE",

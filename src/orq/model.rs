@@ -82,10 +82,7 @@ impl OrqData {
 pub fn iso_millis(millis: i64) -> String {
     match iso_millis_four_digit_year(millis) {
         Some(text) => text.iter().map(|&b| char::from(b)).collect(),
-        None => {
-            let (year, month, day, hour, minute, second, micro) = civil_utc(millis.saturating_mul(1000));
-            format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{:03}Z", micro / 1000)
-        }
+        None => crate::clock::rfc3339_millis(millis.saturating_mul(1000)),
     }
 }
 
