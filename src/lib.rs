@@ -72,9 +72,16 @@ pub mod schema;
 pub mod server;
 pub mod store;
 
+pub use clock::Clock;
 pub use config::Config;
 pub use fixtures::{FixtureError, FixtureSource};
 pub use journal::RecordedRequest;
+pub use orq::Revision;
+
+/// The README's Rust examples, compiled and run as doctests so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -22,10 +22,12 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# A check that is not a test runner's: tests/run.sh counts these "check passed/failed" lines.
 fail() {
-  echo "packages.sh: FAIL: $*" >&2
+  echo "check failed: $*"
   exit 1
 }
+passed() { echo "check passed: $*"; }
 step() { echo "--- $*"; }
 # The servers are local: a proxy configured for the registries must not catch their requests.
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
@@ -39,12 +41,14 @@ tarballs=("$ROOT"/dist/identity-mock-*.tgz)
 [[ ${#wheels[@]} -eq 1 ]] || fail "expected one wheel in dist/, found ${#wheels[@]}"
 [[ ${#tarballs[@]} -eq 2 ]] || fail "expected two npm tarballs in dist/, found ${#tarballs[@]}"
 VERSION="$(basename "${wheels[0]}" | cut -d- -f2)"
+passed "build.sh leaves one wheel and two npm tarballs in dist/"
 
 if [[ "$(uname -s)-$(uname -m)" == Linux-x86_64 ]]; then
   step "the wheel is manylinux_2_17 (auditwheel show)"
   report="$("$ROOT/.packaging-env/bin/auditwheel" show "${wheels[0]}" | tr '\n' ' ')"
   [[ "$report" == *'consistent with the following platform tag: "manylinux_2_17_x86_64"'* ]] ||
     fail "auditwheel does not accept the wheel as manylinux_2_17_x86_64: $report"
+  passed "auditwheel accepts the wheel as manylinux_2_17_x86_64"
 fi
 
 step "Python: a fresh venv with the wheel, the SDKs and pytest"
@@ -55,16 +59,19 @@ PY="$WORK/py/bin/python"
   -c "$ROOT/tests/sdk/constraints-letta-python.txt" -c "$ROOT/tests/sdk/constraints-orq-python.txt"
 [[ "$("$WORK/py/bin/identity-mock" --version)" == "identity-mock $VERSION" ]] ||
   fail "the wheel's identity-mock command does not report version $VERSION"
+passed "the wheel puts identity-mock $VERSION on the venv's PATH"
 
 step "Python: the module type-checks (mypy --strict)"
 "$PY" -m pip install --disable-pip-version-check --no-input --quiet "mypy==$MYPY_VERSION"
-"$PY" -m mypy --strict --no-incremental "$ROOT/packaging/python/src/identity_mock"
+"$PY" -m mypy --strict --no-incremental --cache-dir "$WORK/mypy" "$ROOT/packaging/python/src/identity_mock" ||
+  fail "mypy --strict"
+passed "mypy --strict over the identity_mock module"
 step "Python: unit tests of the identity_mock module"
-(cd "$WORK" && "$PY" -m pytest -q -p no:cacheprovider "$ROOT/packaging/python/tests")
+(cd "$WORK" && "$PY" -m pytest -q -p no:cacheprovider --basetemp="$WORK/pytest-unit" "$ROOT/packaging/python/tests")
 step "Python: examples/python"
-(cd "$ROOT/examples/python" && "$PY" -m pytest -q -p no:cacheprovider)
+(cd "$ROOT/examples/python" && "$PY" -m pytest -q -p no:cacheprovider --basetemp="$WORK/pytest-examples")
 step "Python: examples/python with pytest -n 2"
-(cd "$ROOT/examples/python" && "$PY" -m pytest -q -p no:cacheprovider -n 2)
+(cd "$ROOT/examples/python" && "$PY" -m pytest -q -p no:cacheprovider --basetemp="$WORK/pytest-xdist" -n 2)
 
 step "Node: a fresh npm project with the tarballs, the SDKs, Vitest and Jest"
 mkdir "$WORK/node"
@@ -74,9 +81,11 @@ npm ci --no-audit --no-fund --loglevel=error
 npm install --no-audit --no-fund --loglevel=error "${tarballs[@]}"
 installed="node_modules/$(cd "$ROOT/packaging/npm/identity-mock" && node -e 'import("./index.js").then(m => console.log(m.platformPackage()))')"
 cmp -s "$installed/bin/identity-mock" "$BINARY" || fail "$installed does not hold the binary that was packaged"
+passed "the platform package came from dist/ with the packaged binary"
 
 step "Node: the identity-mock command"
 [[ "$(npx --no-install identity-mock --version)" == "identity-mock $VERSION" ]] || fail "npx identity-mock --version"
+passed "npx identity-mock --version"
 # The command npx runs, started directly: npm exec itself does not pass SIGTERM on.
 node_modules/.bin/identity-mock --port 0 --empty >"$WORK/npx.out" &
 SERVER_PID=$!
@@ -90,9 +99,11 @@ status=0
 wait "$SERVER_PID" || status=$?
 SERVER_PID=""
 [[ $status -eq 0 ]] || fail "the identity-mock command exited with $status after SIGTERM (the launcher passes signals on)"
+passed "the identity-mock command serves and exits 0 on SIGTERM"
 
 step "Node: the TypeScript declarations type-check (tsc, strict)"
-npm run -s typecheck
+npm run -s typecheck || fail "tsc over the package's declarations"
+passed "tsc --strict over the package's declarations"
 step "Node: examples/node with Vitest"
 npm run -s test:vitest
 step "Node: examples/node with Jest"

@@ -1,38 +1,223 @@
-//! README.md stays true: its code blocks marked `<!-- readme-example: PATH -->` are excerpts of
-//! example files that the test command runs (tests/packages.sh), and the package file names it
-//! gives carry the version of Cargo.toml.
+//! README.md stays true. Every code block is either run here, run elsewhere by the test command,
+//! or is plain text; a comment on the line before a block says which:
+//!
+//! - `<!-- readme-sh: tour -->`: shell commands run in order against one server with the bundled
+//!   fixtures (its address replaces `127.0.0.1:8283`); a following `<!-- readme-output -->` text
+//!   block is what they print, one line per command, `…` matching anything;
+//! - `<!-- readme-sh: server -->`: a command that starts a server: it must say it listens, answer,
+//!   and exit 0 on SIGTERM (`--port N` becomes `--port 0`);
+//! - `<!-- readme-sh: elsewhere (where) -->`: a command the test command runs in another way;
+//! - `<!-- readme-json: faults -->` / `fixtures`: each line a fault the admin API accepts / a
+//!   fixtures document it loads;
+//! - `<!-- readme-example: PATH -->`: an excerpt of an example file that tests/packages.sh runs;
+//! - ```rust blocks run as doctests (src/lib.rs includes the README); ```text blocks are prose.
+//!
+//! The package file names the README gives must carry Cargo.toml's version.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 const README: &str = include_str!("../README.md");
+const BIN: &str = env!("CARGO_BIN_EXE_identity-mock");
 
-/// The marked blocks: (path, the lines between the fences).
-fn marked_examples() -> Vec<(String, String)> {
+struct Block {
+    /// The comment on the line before the opening fence, without `<!--` and `-->`.
+    marker: Option<String>,
+    language: String,
+    body: String,
+    line: usize,
+}
+
+fn blocks() -> Vec<Block> {
+    let lines: Vec<&str> = README.lines().collect();
     let mut found = Vec::new();
-    let mut lines = README.lines();
-    while let Some(line) = lines.next() {
-        let Some(path) = line.trim().strip_prefix("<!-- readme-example: ").and_then(|r| r.strip_suffix(" -->")) else {
+    let mut index = 0;
+    while index < lines.len() {
+        let Some(language) = lines[index].strip_prefix("```") else {
+            index += 1;
             continue;
         };
-        let fence = lines.next().unwrap_or_default();
-        assert!(fence.starts_with("```"), "the marker for {path} is not followed by a code block");
-        let body: Vec<&str> = lines.by_ref().take_while(|l| !l.starts_with("```")).collect();
-        found.push((path.to_string(), body.join("\n")));
+        let marker = index
+            .checked_sub(1)
+            .and_then(|before| lines[before].trim().strip_prefix("<!--")?.strip_suffix("-->"))
+            .map(|m| m.trim().to_string());
+        let start = index + 1;
+        let end = (start..lines.len()).find(|&i| lines[i].starts_with("```")).expect("every block is closed");
+        found.push(Block {
+            marker,
+            language: language.trim().to_string(),
+            body: lines[start..end].join("\n"),
+            line: start,
+        });
+        index = end + 1;
     }
     found
 }
 
+/// `…` in `pattern` matches any run of characters; the rest matches itself.
+fn matches_with_ellipses(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('…').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) || text.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// A server started from a shell command line; returns it with its address.
+fn start_server(command: &str) -> (Child, String) {
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let mut child = Command::new("bash")
+        .args(["-c", command])
+        .env("PATH", path)
+        .env("IDENTITY_MOCK_PORT", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let address = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("`{command}` printed {line:?}, not the listening line"))
+        .to_string();
+    (child, address)
+}
+
+fn stop(mut child: Child) -> (std::process::ExitStatus, String) {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    (child.wait().unwrap(), stderr)
+}
+
+fn request(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+}
+
+/// The commands of a shell block: lines joined where they end in a backslash.
+fn commands(body: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut current = String::new();
+    for line in body.lines() {
+        match line.strip_suffix('\\') {
+            Some(start) => current.push_str(start),
+            None => {
+                current.push_str(line);
+                commands.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    commands.into_iter().filter(|c| !c.trim().is_empty()).collect()
+}
+
 #[test]
-fn marked_code_blocks_are_excerpts_of_the_tested_examples() {
-    let examples = marked_examples();
-    assert!(examples.len() >= 4, "the pytest, Vitest and Jest examples are marked");
-    for (path, block) in examples {
-        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(&path);
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{path}: {e}"));
-        assert!(
-            text.contains(&block),
-            "README's example from {path} is not an excerpt of that file any more:\n{block}"
-        );
+fn every_code_block_is_run_or_says_where_it_is() {
+    let blocks = blocks();
+    let fixed_port = regex::Regex::new(r"--port \d+").unwrap();
+    let (tour, tour_address) = start_server(&format!("exec {BIN} --port 0"));
+    let mut counts = std::collections::BTreeMap::new();
+    for (index, block) in blocks.iter().enumerate() {
+        let at = format!("README line {}", block.line);
+        let marker = block.marker.as_deref().unwrap_or_default();
+        let kind = match (block.language.as_str(), marker) {
+            ("", _) => panic!("{at}: a code block names its language"),
+            ("rust", _) => "rust: a doctest",
+            ("text", _) => "text",
+            ("python" | "js", m) if m.starts_with("readme-example: ") => {
+                let path = &m["readme-example: ".len()..];
+                let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+                let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{at}: {path}: {e}"));
+                assert!(text.contains(&block.body), "{at}: the example is not an excerpt of {path} any more");
+                "an excerpt of a tested example"
+            }
+            ("sh", "readme-sh: tour") => {
+                let output: Vec<String> = commands(&block.body)
+                    .iter()
+                    .map(|command| {
+                        let command = command.replace("127.0.0.1:8283", &tour_address);
+                        let run = Command::new("bash").args(["-euo", "pipefail", "-c", &command]).output().unwrap();
+                        assert!(run.status.success(), "{at}: `{command}` failed: {run:?}");
+                        String::from_utf8_lossy(&run.stdout).trim_end().to_string()
+                    })
+                    .collect();
+                let next = blocks.get(index + 1).filter(|b| b.marker.as_deref() == Some("readme-output"));
+                if let Some(expected) = next {
+                    let expected: Vec<&str> = expected.body.lines().collect();
+                    assert_eq!(expected.len(), output.len(), "{at}: one output line per command: {output:#?}");
+                    for (want, got) in expected.iter().zip(&output) {
+                        assert!(matches_with_ellipses(want, got), "{at}: printed\n{got}\nnot\n{want}");
+                    }
+                }
+                "shell, run against the tour server"
+            }
+            ("sh", "readme-sh: server") => {
+                let command = fixed_port.replace_all(&block.body, "--port 0");
+                let (child, address) = start_server(&command);
+                assert_eq!(request(&address, "GET", "/__admin/health", "").0, 200, "{at}: the server answers");
+                request(&address, "GET", "/v1/identities/count", "");
+                let (status, stderr) = stop(child);
+                assert!(status.success(), "{at}: exit status {status:?} after SIGTERM; stderr: {stderr}");
+                if command.contains("LOG=requests") || command.contains("--log requests") {
+                    assert!(stderr.contains(" GET /v1/identities/count 200 "), "{at}: no request line in {stderr:?}");
+                }
+                "shell, a server started and stopped"
+            }
+            ("sh", m) if m.starts_with("readme-sh: elsewhere (") && m.len() > "readme-sh: elsewhere ()".len() => {
+                "shell, run by the test command in another way"
+            }
+            ("json", "readme-json: faults") => {
+                for line in block.body.lines().filter(|l| !l.trim().is_empty()) {
+                    let (status, body) = request(&tour_address, "POST", "/__admin/faults", line);
+                    assert_eq!(status, 201, "{at}: fault {line} refused: {body}");
+                }
+                assert_eq!(request(&tour_address, "DELETE", "/__admin/faults", "").0, 200);
+                "JSON faults the admin API takes"
+            }
+            ("json", "readme-json: fixtures") => {
+                let empty = format!("/__admin/reset?namespace=readme-{index}&empty=true");
+                assert_eq!(request(&tour_address, "POST", &empty, "").0, 200);
+                let (status, body) =
+                    request(&tour_address, "POST", &format!("/__admin/fixtures?namespace=readme-{index}"), &block.body);
+                assert_eq!(status, 200, "{at}: the fixtures document is refused: {body}");
+                "JSON fixtures the admin API loads"
+            }
+            (language, marker) => panic!("{at}: a ```{language} block with marker {marker:?}: see tests/readme.rs"),
+        };
+        *counts.entry(kind).or_insert(0) += 1;
+    }
+    let (status, _) = stop(tour);
+    assert!(status.success());
+    for kind in ["shell, run against the tour server", "shell, a server started and stopped", "rust: a doctest"] {
+        assert!(counts.get(kind).copied().unwrap_or(0) >= 1, "no block of kind {kind}: {counts:?}");
     }
 }
 
@@ -48,4 +233,12 @@ fn package_file_names_carry_the_crate_version() {
         seen += 1;
     }
     assert!(seen >= 3, "the install table names the wheel and both tarballs");
+}
+
+#[test]
+fn ellipses_match_any_run() {
+    assert!(matches_with_ellipses("a…c", "abbbc"));
+    assert!(matches_with_ellipses("{…\"k\":1}", "{\"x\":2,\"k\":1}"));
+    assert!(!matches_with_ellipses("a…c", "abd"));
+    assert!(matches_with_ellipses("exact", "exact"));
 }

@@ -261,16 +261,16 @@ async fn admin_token_and_api_keys_guard_access() {
     assert_eq!(orq.json()["code"], 16);
 }
 
-fn temp_path(name: &str) -> std::path::PathBuf {
-    let folder = std::env::temp_dir().join(format!("identity-mock-state-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    folder.join("state.json")
+/// A state file path in a fresh temporary folder, removed with the returned guard.
+fn temp_path(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let folder = tempfile::Builder::new().prefix(&format!("identity-mock-state-{name}-")).tempdir().unwrap();
+    let path = folder.path().join("state.json");
+    (folder, path)
 }
 
 #[tokio::test]
 async fn the_state_file_survives_a_restart() {
-    let path = temp_path("restart");
+    let (_folder, path) = temp_path("restart");
     let config = || Config { state_file: Some(path.clone()), port: 0, ..Config::default() };
     let server = MockServer::start_with(config()).await.unwrap();
     send_json(
@@ -294,7 +294,7 @@ async fn the_state_file_survives_a_restart() {
 
 #[tokio::test]
 async fn the_state_file_is_written_while_the_state_changes() {
-    let path = temp_path("periodic");
+    let (_folder, path) = temp_path("periodic");
     let server = MockServer::start_with(Config {
         state_file: Some(path.clone()),
         state_interval: Duration::from_millis(100),
@@ -319,7 +319,7 @@ async fn the_state_file_is_written_while_the_state_changes() {
 
 #[tokio::test]
 async fn a_corrupt_state_file_stops_the_start_and_is_kept() {
-    let path = temp_path("corrupt");
+    let (_folder, path) = temp_path("corrupt");
     std::fs::write(&path, br#"{"letta": {"identities": [{"identifier_key": "#).unwrap();
     let error = MockServer::start_with(Config { state_file: Some(path.clone()), port: 0, ..Config::default() })
         .await

@@ -32,3 +32,10 @@ def test_load_fixtures_into_the_namespace(orq, identity_mock_namespace):
     assert orq.identities.retrieve(id="cust-seeded").identity.display_name == "Seeded"
     statuses = [entry["status"] for entry in identity_mock_namespace.requests()]
     assert statuses == [200]
+
+
+def test_list_with_search_tags_and_metrics(orq):
+    orq.identities.create(external_id="cust-dorothy", display_name="Dorothy Vaughan", tags=["pro"])
+    page = orq.identities.list(limit=10, search="dorothy", filter_by_tags=["pro"], include_metrics=True)
+    assert [item.external_id for item in page.data] == ["cust-dorothy"]
+    assert page.data[0].metrics.total_requests == 0  # metrics come from fixtures; a new identity has none

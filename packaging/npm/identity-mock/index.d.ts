@@ -32,18 +32,29 @@ export interface StartOptions {
 /** One request in the journal. */
 export interface RecordedRequest {
   seq: number;
+  /** When the server answered, by its clock (RFC 3339, milliseconds). */
+  time: string;
   namespace: string;
+  api: 'letta' | 'orq';
+  /** e.g. `identities.create`; null for a redirect, 404 or 405. */
+  operation: string | null;
   method: string;
   path: string;
   query: string;
+  /** Names in lower case; credentials shortened to their scheme and last 4 characters. */
+  request_headers: Record<string, string>;
   request_body: string;
   request_body_truncated: boolean;
+  /** The request body parsed, when it is whole and JSON. */
+  request_json?: unknown;
   /** 0 for a connection a fault dropped. */
   status: number;
   response_body: string;
   response_body_truncated: boolean;
+  /** The response body parsed, when it is whole and JSON. */
+  response_json?: unknown;
   duration_micros: number;
-  [key: string]: unknown;
+  preflight: boolean;
 }
 
 /** Which journal entries to return; `path` may use `*`; `limit` keeps the most recent. */
@@ -53,6 +64,12 @@ export interface RequestFilter {
   status?: number;
   namespace?: string;
   limit?: number;
+  api?: 'letta' | 'orq';
+  operation?: string;
+  /** `Name:value` or `Name`; with several, all must match. */
+  header?: string | string[];
+  /** Include CORS preflights. */
+  preflight?: boolean;
 }
 
 /** A fault, as the README's fault section describes it. */

@@ -206,7 +206,9 @@ function lines(stream, onLine) {
 function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params ?? {})) {
-    if (value !== undefined && value !== null) search.set(key, String(value));
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null && item !== false) search.append(key, String(item));
+    }
   }
   const text = search.toString();
   return text ? `?${text}` : '';

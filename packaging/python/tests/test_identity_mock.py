@@ -128,6 +128,11 @@ def test_admin_methods_drive_the_server():
             ("/v1/identities/count", 200), ("/v1/identities/count", 200)]
         assert len(mock.requests(namespace="default")) == 1
         assert "unit" in mock.state()["namespaces"]
+        [entry] = namespace.requests(limit=1, api="letta", operation="identities.count",
+                                     header=["X-Mock-Namespace:unit", "host"])
+        assert entry["request_headers"]["x-mock-namespace"] == "unit"
+        assert entry["response_json"] == 6
+        assert namespace.requests(header="X-Mock-Namespace:other") == []
 
         fault = namespace.add_fault(path="/v1/*", status=503, body="down", times=1)
         assert [f["id"] for f in mock.faults()] == [fault]
@@ -210,7 +215,7 @@ def test_the_plugin_isolates_tests_reports_the_journal_and_cleans_up(pytester, m
         result.assert_outcomes(passed=2, failed=1)
         result.stdout.fnmatch_lines([
             "*identity-mock journal, namespace pytest-*-test_fails*",
-            "POST /v1/identities/ -> 200",
+            "POST /v1/identities/ -> 200 (identities.create)",
             '*request : {"identifier_key": "the-failing-one"*',
         ])
         # Every test namespace was dropped after its test; only their journal entries remain.

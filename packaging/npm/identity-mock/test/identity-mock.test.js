@@ -2,11 +2,11 @@
 // IDENTITY_MOCK_BINARY naming the binary that went into the packages.
 
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 import {
   AdminError,
@@ -25,8 +25,15 @@ if (!process.env.IDENTITY_MOCK_BINARY) {
   throw new Error('set IDENTITY_MOCK_BINARY to an identity-mock binary (tests/packages.sh does)');
 }
 
+const tempDirs = [];
+after(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function fakeBinary(script) {
-  const path = join(mkdtempSync(join(tmpdir(), 'identity-mock-fake-')), 'identity-mock');
+  const dir = mkdtempSync(join(tmpdir(), 'identity-mock-fake-'));
+  tempDirs.push(dir);
+  const path = join(dir, 'identity-mock');
   writeFileSync(path, `#!/bin/sh\n${script}`);
   chmodSync(path, 0o755);
   return path;
@@ -118,6 +125,10 @@ test('the real server: start, admin API, errors, stop', async () => {
     assert.equal(await count(namespace.headers), 6);
     assert.equal(await count(), 5, 'the default namespace is untouched');
     assert.deepEqual((await namespace.requests()).map((e) => e.status), [200, 200]);
+    const [entry] = await namespace.requests({ api: 'letta', operation: 'identities.count', header: ['x-mock-namespace:unit', 'host'], limit: 1 });
+    assert.equal(entry.response_json, 6);
+    assert.equal(entry.request_headers['x-mock-namespace'], 'unit');
+    assert.deepEqual(await namespace.requests({ header: 'x-mock-namespace:other' }), []);
 
     const id = await namespace.addFault({ path: '/v1/*', status: 503, times: 1 });
     assert.deepEqual((await mock.faults()).map((f) => [f.id, f.namespace]), [[id, 'unit']]);

@@ -302,9 +302,14 @@ class IdentityMock:
         body: Optional[bytes] = None,
     ) -> Dict[str, Any]:
         url = f"{self.url}/__admin{path}"
-        pairs = {k: v for k, v in (query or {}).items() if v is not None}
+        pairs = [
+            (key, _query_text(item))
+            for key, value in (query or {}).items()
+            if value is not None
+            for item in (value if isinstance(value, (list, tuple)) else [value])
+        ]
         if pairs:
-            url += "?" + urllib.parse.urlencode({k: _query_text(v) for k, v in pairs.items()})
+            url += "?" + urllib.parse.urlencode(pairs)
         headers = {"Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
@@ -348,11 +353,25 @@ class IdentityMock:
         status: Optional[int] = None,
         namespace: Optional[str] = None,
         limit: Optional[int] = None,
+        *,
+        api: Optional[str] = None,
+        operation: Optional[str] = None,
+        header: Union[str, Sequence[str], None] = None,
+        preflight: bool = False,
     ) -> List[Dict[str, Any]]:
-        """The request journal, oldest first, as dicts with ``method``, ``path``, ``query``,
-        ``status``, ``namespace``, ``request_body`` and ``response_body`` (text) and more. ``path``
-        may use ``*``; ``limit`` keeps the most recent entries."""
-        query = {"method": method, "path": path, "status": status, "namespace": namespace, "limit": limit}
+        """The request journal, oldest first, as dicts: ``time``, ``namespace``, ``api``
+        (``letta``/``orq``), ``operation`` (``identities.create``, ...), ``method``, ``path``,
+        ``query``, ``status``, ``request_headers``, ``request_body`` and ``response_body`` (text),
+        ``request_json`` and ``response_json`` (when the body is JSON), ``duration_micros``.
+
+        ``path`` may use ``*``; ``limit`` keeps the most recent entries; ``header`` is
+        ``"Name:value"`` or ``"Name"`` (or a list of them, all of which must match);
+        ``preflight=True`` includes CORS preflights."""
+        query: Dict[str, Any] = {
+            "method": method, "path": path, "status": status, "namespace": namespace, "limit": limit,
+            "api": api, "operation": operation, "header": [header] if isinstance(header, str) else header,
+            "preflight": "true" if preflight else None,
+        }
         return cast(List[Dict[str, Any]], self._admin("GET", "/requests", query)["requests"])
 
     def clear_requests(self) -> int:
@@ -445,9 +464,11 @@ class Namespace:
         path: Optional[str] = None,
         status: Optional[int] = None,
         limit: Optional[int] = None,
+        **filters: Any,
     ) -> List[Dict[str, Any]]:
-        """This namespace's entries in the journal."""
-        return self.mock.requests(method, path, status, self.name, limit)
+        """This namespace's entries in the journal; ``filters`` as for
+        :meth:`IdentityMock.requests` (``api``, ``operation``, ``header``, ``preflight``)."""
+        return self.mock.requests(method, path, status, self.name, limit, **filters)
 
     def load_fixtures(self, document: FixturesArg) -> Dict[str, Any]:
         """Adds a fixtures document to this namespace."""

@@ -92,7 +92,8 @@ def identity_mock_namespace(
 
 def _describe(entry: Dict[str, Any]) -> List[str]:
     target = entry["path"] + (f"?{entry['query']}" if entry.get("query") else "")
-    lines = [f"{entry['method']} {target} -> {entry['status']}"]
+    operation = f" ({entry['operation']})" if entry.get("operation") else ""
+    lines = [f"{entry['method']} {target} -> {entry['status']}{operation}"]
     for label, key in (("request ", "request_body"), ("response", "response_body")):
         body = entry.get(key) or ""
         if body:
