@@ -246,6 +246,15 @@ read -r median slowest idle_rss < <(sort -n -k2 "$starts" | awk '{ t[NR] = $2; r
 add_row "start → first 200 /__admin/health, bundled fixtures (median/max of $STARTS)" startup - "$median" "$slowest" - - - - - - "p50<20" "-"
 add_row "idle RSS, bundled fixtures" rss - - - "$idle_rss" - - - - - "rss<20" "-"
 
+log "10,000 namespaces that each read once"
+start_server mock-namespaces "$MOCK" --journal-size 0 --max-namespaces 20000
+rss_before=$(status_kib "$PID" VmRSS)
+helper namespaces "http://127.0.0.1:$PORT" 10000
+rss_after=$(status_kib "$PID" VmRSS)
+add_row "RSS added by 10,000 namespaces that each read once (bundled fixtures)" rss - - - \
+  "$((rss_after - rss_before))" - - - - - "rss<100" "from $((rss_before / 1024)) to $((rss_after / 1024)) MiB"
+kill_server "$PID"
+
 start_tries=$((STARTS > 3 ? 3 : STARTS))
 log "start time, $START_SIZE Letta identities ($start_tries starts)"
 starts="$WORK/starts-$START_SIZE.txt"

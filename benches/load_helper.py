@@ -9,6 +9,8 @@ Subcommands:
                                   --expect STATUS and --items N check the answer; --quiet prints
                                   nothing, --time prints the milliseconds it took
   startup TIMEOUT_S -- CMD...     start CMD, print "listen_ms health_ms vmrss_kib vmhwm_kib"
+  namespaces URL N                N namespaces that each read once (a Letta count and an orq list,
+                                  with its own X-Mock-Namespace), over one kept-alive connection
   wrk FILE                        print "rps p50_ms p99_ms non2xx socket_errors" from wrk --latency
   table ROWS_TSV                  print the table, with each target checked
 """
@@ -166,6 +168,23 @@ def cmd_http(args):
         print(f"{took_ms:.2f}")
     elif not quiet:
         sys.stdout.write(data.decode("utf-8", "replace"))
+
+
+def cmd_namespaces(args):
+    url, count = args[0], int(args[1])
+    m = re.match(r"http://([^/:]+):(\d+)$", url)
+    if not m:
+        die(f"not a loopback http URL: {url}")
+    conn = http.client.HTTPConnection(m.group(1), int(m.group(2)), timeout=30)
+    for i in range(count):
+        name = f"reader-{i}"
+        for path, headers in (("/v1/identities/count", {}), ("/v2/identities?limit=1", {"Authorization": "Bearer k"})):
+            conn.request("GET", path, headers={"X-Mock-Namespace": name, **headers})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                die(f"namespace {name}: GET {path} answered {response.status}")
+    conn.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,6 +447,8 @@ def main():
         cmd_http(args)
     elif command == "startup":
         cmd_startup(args)
+    elif command == "namespaces":
+        cmd_namespaces(args)
     elif command == "wrk":
         cmd_wrk(args)
     elif command == "table":

@@ -1,12 +1,12 @@
 //! The admin API under `/__admin`: JSON in, JSON out, never mixed with the mocked APIs. Errors are
 //! `{"error": "<what went wrong>"}`.
 
-use crate::app::App;
-use crate::faults::FaultSpec;
-use crate::fixtures::parse_document;
+use crate::faults::{FaultSpec, Faults};
+use crate::fixtures::{FixtureError, Fixtures};
 use crate::http::{json, query_pairs, ApiRequest, ApiResponse};
-use crate::journal::Filter;
-use crate::namespaces::DEFAULT_NAMESPACE;
+use crate::journal::{Filter, Journal};
+use crate::namespaces::{NamespaceInfo, DEFAULT_NAMESPACE};
+use crate::vendor::GenericError;
 use hyper::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -21,7 +21,7 @@ struct AdminError {
     problems: Vec<String>,
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> AdminError {
+fn error_reply(status: StatusCode, message: impl Into<String>) -> AdminError {
     AdminError { status, message: message.into(), problems: Vec::new() }
 }
 
@@ -48,85 +48,40 @@ fn flag(request: &ApiRequest, name: &str) -> Result<bool, AdminError> {
     match param(request, name).as_deref() {
         None | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") | Some("") => Ok(true),
-        Some(other) => Err(error(StatusCode::BAD_REQUEST, format!("{name} must be true or false, got {other:?}"))),
-    }
-}
-
-/// With `--admin-token`, the admin API wants `Authorization: Bearer <token>` or
-/// `X-Admin-Token: <token>`.
-fn authorized(app: &App, request: &ApiRequest) -> bool {
-    let Some(token) = &app.admin_token else { return true };
-    let given = request.header("x-admin-token").map(str::trim).or_else(|| crate::namespaces::bearer_key(request));
-    given == Some(token.as_str())
-}
-
-/// Answers `/__admin<rest>`.
-pub fn handle(app: &App, request: &ApiRequest, rest: &str) -> ApiResponse {
-    if !authorized(app, request) {
-        return error(StatusCode::UNAUTHORIZED, "the admin API needs the admin token: Authorization: Bearer <token>")
-            .into_response();
-    }
-    let outcome = match (&request.method, rest) {
-        (&Method::GET, "/test/panic") if app.test_routes => panic!("the test route panics on purpose"),
-        (&Method::GET, "/health") => Ok(health(app)),
-        (&Method::POST, "/reset") => reset(app, request),
-        (&Method::POST, "/fixtures") => load_fixtures(app, request),
-        (&Method::GET, "/state") => Ok(reply(StatusCode::OK, &app.namespaces.dump())),
-        (&Method::GET, "/requests") => requests(app, request),
-        (&Method::GET, "/requests/count") => {
-            filter(request).map(|f| reply(StatusCode::OK, &json!({"count": app.journal.count(&f)})))
+        Some(other) => {
+            Err(error_reply(StatusCode::BAD_REQUEST, format!("{name} must be true or false, got {other:?}")))
         }
-        (&Method::DELETE, "/requests") => Ok(reply(StatusCode::OK, &json!({"cleared": app.journal.clear()}))),
-        (&Method::POST, "/faults") => add_fault(app, request),
-        (&Method::GET, "/faults") => Ok(reply(StatusCode::OK, &json!({"faults": app.faults.list()}))),
-        (&Method::DELETE, "/faults") => Ok(reply(StatusCode::OK, &json!({"removed": app.faults.remove(None)}))),
-        (&Method::DELETE, path) if path.starts_with("/faults/") => remove_fault(app, &path["/faults/".len()..]),
-        _ => Err(error(StatusCode::NOT_FOUND, format!("no admin route {} /__admin{rest}", request.method))),
-    };
-    outcome.unwrap_or_else(AdminError::into_response)
-}
-
-type Outcome = Result<ApiResponse, AdminError>;
-
-fn health(app: &App) -> ApiResponse {
-    let (namespaces, letta, orq) = app.namespaces.counts();
-    reply(
-        StatusCode::OK,
-        &json!({
-            "status": "ok",
-            "version": env!("CARGO_PKG_VERSION"),
-            "uptime_ms": u64::try_from(app.started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            "namespaces": namespaces,
-            "letta": {"identities": letta},
-            "orq": {"identities": orq},
-        }),
-    )
-}
-
-fn reset(app: &App, request: &ApiRequest) -> Outcome {
-    let empty = flag(request, "empty")?;
-    let namespace = param(request, "namespace").filter(|n| !n.is_empty());
-    app.namespaces.reset(namespace.as_deref(), empty);
-    Ok(reply(
-        StatusCode::OK,
-        &json!({"reset": namespace.as_deref().unwrap_or("all namespaces"), "to": if empty { "empty" } else { "fixtures" }}),
-    ))
-}
-
-fn load_fixtures(app: &App, request: &ApiRequest) -> Outcome {
-    let text =
-        std::str::from_utf8(&request.body).map_err(|_| error(StatusCode::BAD_REQUEST, "the body is not UTF-8"))?;
-    let fixtures = parse_document("body", text, app.schemas, &app.ids).map_err(|e| invalid_fixtures(e.problems))?;
-    let target = param(request, "namespace").filter(|n| !n.is_empty()).unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
-    app.namespaces.load(&fixtures, &target, app.clock.now_micros()).map_err(invalid_fixtures)?;
-    if request.body.len() >= crate::fixtures::LARGE_DOCUMENT_BYTES {
-        crate::fixtures::release_free_heap();
     }
-    let set = &fixtures.common;
-    Ok(reply(
-        StatusCode::OK,
-        &json!({
-            "namespace": target,
+}
+
+/// What the admin API drives; the application provides it.
+pub trait Control {
+    fn admin_token(&self) -> Option<&str>;
+    /// Whether the test-only routes are served.
+    fn test_routes(&self) -> bool;
+    fn health(&self) -> Value;
+    /// Back to the fixtures (or to nothing): one namespace, or all.
+    fn reset(&self, namespace: Option<&str>, empty: bool);
+    /// Loads a fixtures document into `namespace`, whole or not at all. `name` is how its problems
+    /// name it.
+    fn load_fixtures(&self, name: &str, text: &str, namespace: &str) -> Result<LoadSummary, FixtureError>;
+    /// The whole state as a fixtures document.
+    fn state(&self) -> Value;
+    fn journal(&self) -> &Journal;
+    fn faults(&self) -> &Faults;
+    fn namespaces(&self) -> Vec<NamespaceInfo>;
+    /// Removes a namespace; whether it existed.
+    fn remove_namespace(&self, name: &str) -> bool;
+}
+
+/// What a fixtures document added.
+pub struct LoadSummary(Value);
+
+impl LoadSummary {
+    pub fn of(fixtures: &Fixtures, namespace: &str) -> LoadSummary {
+        let set = &fixtures.common;
+        LoadSummary(json!({
+            "namespace": namespace,
             "loaded": {
                 "letta_identities": set.letta_identities.len(),
                 "letta_agents": set.letta_agents.len(),
@@ -134,8 +89,93 @@ fn load_fixtures(app: &App, request: &ApiRequest) -> Outcome {
                 "orq_identities": set.orq_identities.len(),
                 "named_namespaces": fixtures.namespaces.keys().collect::<Vec<_>>(),
             }
-        }),
+        }))
+    }
+}
+
+/// With `--admin-token`, the admin API wants `Authorization: Bearer <token>` or
+/// `X-Admin-Token: <token>`.
+fn authorized(control: &dyn Control, request: &ApiRequest) -> bool {
+    let Some(token) = control.admin_token() else { return true };
+    let given = request.header("x-admin-token").map(str::trim).or_else(|| crate::namespaces::bearer_key(request));
+    given == Some(token)
+}
+
+/// An error that is no admin route's own (a body too large or unreadable, a panic).
+pub fn generic_error(error: GenericError) -> ApiResponse {
+    let (status, message) = match error {
+        GenericError::BodyTooLarge { max_bytes } => {
+            (StatusCode::PAYLOAD_TOO_LARGE, format!("Request body is larger than {max_bytes} bytes"))
+        }
+        GenericError::UnreadableBody => (StatusCode::BAD_REQUEST, "the request body could not be read".into()),
+        GenericError::NamespaceLimit { max } => {
+            (StatusCode::SERVICE_UNAVAILABLE, crate::letta::namespace_limit_text(max))
+        }
+        GenericError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal error".into()),
+    };
+    error_reply(status, message).into_response()
+}
+
+/// Answers `/__admin<rest>`.
+pub fn handle(control: &dyn Control, request: &ApiRequest, rest: &str) -> ApiResponse {
+    if !authorized(control, request) {
+        return error_reply(
+            StatusCode::UNAUTHORIZED,
+            "the admin API needs the admin token: Authorization: Bearer <token>",
+        )
+        .into_response();
+    }
+    let outcome = match (&request.method, rest) {
+        (&Method::GET, "/test/panic") if control.test_routes() => panic!("the test route panics on purpose"),
+        (&Method::GET, "/health") => Ok(reply(StatusCode::OK, &control.health())),
+        (&Method::POST, "/reset") => reset(control, request),
+        (&Method::POST, "/fixtures") => load_fixtures(control, request),
+        (&Method::GET, "/state") => Ok(reply(StatusCode::OK, &control.state())),
+        (&Method::GET, "/requests") => requests(control.journal(), request),
+        (&Method::GET, "/requests/count") => {
+            filter(request).map(|f| reply(StatusCode::OK, &json!({"count": control.journal().count(&f)})))
+        }
+        (&Method::DELETE, "/requests") => Ok(reply(StatusCode::OK, &json!({"cleared": control.journal().clear()}))),
+        (&Method::POST, "/faults") => add_fault(control.faults(), request),
+        (&Method::GET, "/faults") => Ok(reply(StatusCode::OK, &json!({"faults": control.faults().list()}))),
+        (&Method::DELETE, "/faults") => Ok(reply(StatusCode::OK, &json!({"removed": control.faults().remove(None)}))),
+        (&Method::DELETE, path) if path.starts_with("/faults/") => {
+            remove_fault(control.faults(), &path["/faults/".len()..])
+        }
+        (&Method::GET, "/namespaces") => {
+            let list: Vec<Value> = control.namespaces().iter().map(NamespaceInfo::to_json).collect();
+            Ok(reply(StatusCode::OK, &json!({ "namespaces": list })))
+        }
+        (&Method::DELETE, path) if path.starts_with("/namespaces/") => {
+            let name = &path["/namespaces/".len()..];
+            match control.remove_namespace(name) {
+                true => Ok(reply(StatusCode::OK, &json!({ "removed": name }))),
+                false => Err(error_reply(StatusCode::NOT_FOUND, format!("no namespace {name:?}"))),
+            }
+        }
+        _ => Err(error_reply(StatusCode::NOT_FOUND, format!("no admin route {} /__admin{rest}", request.method))),
+    };
+    outcome.unwrap_or_else(AdminError::into_response)
+}
+
+type Outcome = Result<ApiResponse, AdminError>;
+
+fn reset(control: &dyn Control, request: &ApiRequest) -> Outcome {
+    let empty = flag(request, "empty")?;
+    let namespace = param(request, "namespace").filter(|n| !n.is_empty());
+    control.reset(namespace.as_deref(), empty);
+    Ok(reply(
+        StatusCode::OK,
+        &json!({"reset": namespace.as_deref().unwrap_or("all namespaces"), "to": if empty { "empty" } else { "fixtures" }}),
     ))
+}
+
+fn load_fixtures(control: &dyn Control, request: &ApiRequest) -> Outcome {
+    let text = std::str::from_utf8(&request.body)
+        .map_err(|_| error_reply(StatusCode::BAD_REQUEST, "the body is not UTF-8"))?;
+    let target = param(request, "namespace").filter(|n| !n.is_empty()).unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
+    let summary = control.load_fixtures("body", text, &target).map_err(|e| invalid_fixtures(e.problems))?;
+    Ok(reply(StatusCode::OK, &summary.0))
 }
 
 fn filter(request: &ApiRequest) -> Result<Filter, AdminError> {
@@ -143,7 +183,7 @@ fn filter(request: &ApiRequest) -> Result<Filter, AdminError> {
         None => None,
         Some(text) => Some(
             text.parse::<u16>()
-                .map_err(|_| error(StatusCode::BAD_REQUEST, format!("status must be a number, got {text:?}")))?,
+                .map_err(|_| error_reply(StatusCode::BAD_REQUEST, format!("status must be a number, got {text:?}")))?,
         ),
     };
     let headers = query_pairs(&request.query)
@@ -166,30 +206,30 @@ fn filter(request: &ApiRequest) -> Result<Filter, AdminError> {
     })
 }
 
-fn requests(app: &App, request: &ApiRequest) -> Outcome {
+fn requests(journal: &Journal, request: &ApiRequest) -> Outcome {
     let filter = filter(request)?;
     let limit = match param(request, "limit") {
         None => None,
         Some(text) => Some(
             text.parse::<usize>()
-                .map_err(|_| error(StatusCode::BAD_REQUEST, format!("limit must be a number, got {text:?}")))?,
+                .map_err(|_| error_reply(StatusCode::BAD_REQUEST, format!("limit must be a number, got {text:?}")))?,
         ),
     };
-    Ok(reply(StatusCode::OK, &json!({"requests": app.journal.query(&filter, limit)})))
+    Ok(reply(StatusCode::OK, &json!({"requests": journal.query(&filter, limit)})))
 }
 
-fn add_fault(app: &App, request: &ApiRequest) -> Outcome {
+fn add_fault(faults: &Faults, request: &ApiRequest) -> Outcome {
     let spec: FaultSpec = serde_json::from_slice(&request.body)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("invalid fault: {e}")))?;
-    let added = app.faults.add(spec).map_err(|e| error(StatusCode::BAD_REQUEST, format!("invalid fault: {e}")))?;
+        .map_err(|e| error_reply(StatusCode::BAD_REQUEST, format!("invalid fault: {e}")))?;
+    let added = faults.add(spec).map_err(|e| error_reply(StatusCode::BAD_REQUEST, format!("invalid fault: {e}")))?;
     Ok(reply(StatusCode::CREATED, &serde_json::to_value(added).unwrap_or(Value::Null)))
 }
 
-fn remove_fault(app: &App, id: &str) -> Outcome {
+fn remove_fault(faults: &Faults, id: &str) -> Outcome {
     let id: u64 =
-        id.parse().map_err(|_| error(StatusCode::BAD_REQUEST, format!("a fault id is a number, got {id:?}")))?;
-    match app.faults.remove(Some(id)) {
-        0 => Err(error(StatusCode::NOT_FOUND, format!("no fault {id}"))),
+        id.parse().map_err(|_| error_reply(StatusCode::BAD_REQUEST, format!("a fault id is a number, got {id:?}")))?;
+    match faults.remove(Some(id)) {
+        0 => Err(error_reply(StatusCode::NOT_FOUND, format!("no fault {id}"))),
         removed => Ok(reply(StatusCode::OK, &json!({ "removed": removed }))),
     }
 }

@@ -1,36 +1,39 @@
-//! The application: which API a request is for, CORS, faults, the journal and the admin routes.
-//! It owns the store and the sources of ids and time; it knows nothing of sockets.
+//! The application: the one pipeline every request follows, and what the admin API and the
+//! library handle drive. It owns the namespaces and the sources of ids and time; it knows nothing
+//! of sockets, and, past [`App::vendors`], nothing of any vendor.
 
+use crate::admin::{self, Control, LoadSummary};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::faults::Faults;
-use crate::fixtures::{FixtureError, Fixtures};
+use crate::faults::{FaultAction, Faults};
+use crate::fixtures::{parse_document, FixtureError, FixtureSource, Fixtures};
 use crate::http::{json, respond, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
-use crate::journal::{Api, Body, Entry, Headers, Journal};
-use crate::letta::{self, LettaApi, Sources};
-use crate::namespaces::{namespace_of, Namespaces, DEFAULT_NAMESPACE};
-use crate::orq::{self, OrqApi};
+use crate::journal::{Body, Entry, Headers, Journal};
+use crate::letta::LettaApi;
+use crate::namespaces::{namespace_of, NamespaceInfo, NamespaceRef, Namespaces};
+use crate::orq::OrqApi;
 use crate::schema::{SchemaError, Schemas};
+use crate::vendor::{Api, GenericError, Pipeline, Sources};
 use hyper::header::{HeaderName, HeaderValue};
-use hyper::{Method, StatusCode};
-use std::borrow::Cow;
+use hyper::{HeaderMap, Method, StatusCode};
+use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub struct App {
-    pub(crate) letta_api: LettaApi,
-    pub(crate) orq_api: OrqApi,
-    pub(crate) namespaces: Namespaces,
-    pub(crate) schemas: &'static Schemas,
-    pub(crate) ids: IdSource,
-    pub(crate) clock: Clock,
-    pub(crate) journal: Journal,
-    pub(crate) faults: Faults,
-    pub(crate) openapi: bytes::Bytes,
-    pub(crate) started: Instant,
-    pub(crate) admin_token: Option<String>,
-    pub(crate) test_routes: bool,
+    letta: LettaApi,
+    orq: OrqApi,
+    namespaces: Namespaces,
+    schemas: &'static Schemas,
+    ids: IdSource,
+    clock: Clock,
+    journal: Journal,
+    faults: Faults,
+    openapi: bytes::Bytes,
+    started: Instant,
+    admin_token: Option<String>,
+    test_routes: bool,
     /// Set by every request that may change the state; the state file writer clears it.
     dirty: AtomicBool,
     cors: bool,
@@ -55,6 +58,13 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
+/// Where a request ends up when no vendor owns its path.
+enum Other {
+    OpenApi,
+    Admin,
+    Nowhere,
+}
+
 impl App {
     pub fn new(config: &Config) -> Result<App, StartError> {
         let schemas = Schemas::bundled().map_err(StartError::Schema)?;
@@ -65,17 +75,17 @@ impl App {
         let clock = config.clock.clone();
         // A state file left by an earlier run wins over the fixtures; a broken one stops the start.
         let source = match &config.state_file {
-            Some(path) if path.exists() => crate::fixtures::FixtureSource::Path(path.clone()),
+            Some(path) if path.exists() => FixtureSource::Path(path.clone()),
             _ => config.fixtures.clone(),
         };
         let fixtures = Fixtures::load(&source, schemas, &ids).map_err(StartError::Fixtures)?;
         // The start is not a write: a stepping clock's first write is one step after it.
         let started_micros = clock.peek_micros();
-        let namespaces = Namespaces::new(fixtures, started_micros);
-        crate::fixtures::release_free_heap();
+        let namespaces = Namespaces::new(fixtures, started_micros, config.max_namespaces);
+        crate::heap::release_free();
         Ok(App {
-            letta_api: LettaApi::new(schemas, started_micros, config.fix_upstream_bugs, config.api_keys.clone()),
-            orq_api: OrqApi::new(schemas, config.orq_revision, config.orq_tag_match, config.api_keys.clone()),
+            letta: LettaApi::new(schemas, started_micros, config.fix_upstream_bugs, config.api_keys.clone()),
+            orq: OrqApi::new(schemas, config.orq_revision, config.orq_tag_match, config.api_keys.clone()),
             namespaces,
             schemas,
             ids,
@@ -92,30 +102,25 @@ impl App {
         })
     }
 
-    /// The 413 for a body over the limit, in the error shape of the API the path belongs to.
-    pub fn body_too_large(&self, path: &str, max_body_bytes: usize) -> ApiResponse {
-        let message = format!("Request body is larger than {max_body_bytes} bytes");
-        let body = if orq::owns(path) {
-            serde_json::json!({"code": 8, "message": message, "details": []})
-        } else if path.starts_with("/__admin") {
-            serde_json::json!({ "error": message })
-        } else {
-            serde_json::json!({ "detail": message })
-        };
-        json(StatusCode::PAYLOAD_TOO_LARGE, serde_json::to_vec(&body).unwrap_or_default())
+    /// The vendors, in the order their paths are tried. A new vendor is one more entry here.
+    fn vendors(&self) -> [&dyn Api; 2] {
+        [&self.letta, &self.orq]
     }
 
-    /// Whether the state may have changed since the last call.
-    pub fn take_dirty(&self) -> bool {
-        self.dirty.swap(false, Ordering::AcqRel)
+    fn vendor_of(&self, path: &str) -> Option<&dyn Api> {
+        self.vendors().into_iter().find(|vendor| vendor.owns(path))
     }
 
-    /// The whole state as a fixtures document.
-    pub fn state_document(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.namespaces.dump()).unwrap_or_default()
-    }
-
-    /// Answers a request: faults first, then the API, then the console log and the journal.
+    /// Answers a request. This is the whole path of a request through the server:
+    ///
+    /// 1. faults (a delay, a given answer, or a dropped connection), for API requests;
+    /// 2. a CORS preflight is answered here;
+    /// 3. the vendor whose path it is ([`Api::answer`]): authentication and its route table
+    ///    (refusals and unknown paths end here, before any namespace exists), then the namespace,
+    ///    then validation and the handler; else `/openapi.json`, the admin API, or 404;
+    /// 4. CORS headers, the `date` header of a frozen or stepping clock;
+    /// 5. the console log and the journal.
+    ///
     /// `None` means the connection is to be dropped without an answer.
     pub async fn answer(&self, request: ApiRequest) -> Option<ApiResponse> {
         let started = Instant::now();
@@ -124,11 +129,11 @@ impl App {
         if !matches!(request.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             self.dirty.store(true, Ordering::Release);
         }
-        let admin = request.path.starts_with("/__admin") || request.path == "/openapi.json";
-        let fault = if admin {
-            None
-        } else {
-            self.faults.take(request.method.as_str(), &request.path, || namespace_of(&request))
+        let vendor = self.vendor_of(&request.path);
+        let namespace = namespace_of(&request);
+        let fault = match vendor {
+            Some(_) => self.faults.take(request.method.as_str(), &request.path, || &namespace),
+            None => None,
         };
         if let Some(fault) = &fault {
             if fault.delay_ms > 0 {
@@ -137,14 +142,18 @@ impl App {
         }
         let mut response = match fault {
             Some(fault) if fault.drop_connection => None,
-            Some(crate::faults::FaultAction { respond: Some((status, body)), .. }) => {
+            Some(FaultAction { respond: Some((status, body)), .. }) => {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 Some(match body {
-                    serde_json::Value::String(text) => respond(status, "text/plain; charset=utf-8", text),
+                    Value::String(text) => respond(status, "text/plain; charset=utf-8", text),
                     body => json(status, serde_json::to_vec(&body).unwrap_or_default()),
                 })
             }
-            _ => Some(self.handle(&request)),
+            // A bug in a handler must cost one request, not the server.
+            _ => Some(
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(vendor, &request, &namespace)))
+                    .unwrap_or_else(|_| self.generic_error(&request.path, &request.headers, GenericError::Internal)),
+            ),
         };
         let answered = Answered::new(&self.clock, started, clock_started);
         if let Some(response) = response.as_mut() {
@@ -156,12 +165,27 @@ impl App {
             }
         }
         if self.log_requests {
-            log_request(&request, response.as_ref(), &answered);
+            log_request(&request, &namespace, response.as_ref(), &answered);
         }
-        if !admin && self.journal.enabled() {
-            if let Some(api) = api_of(&request.path) {
-                self.record(api, request, response.as_ref(), &answered);
-            }
+        // Only requests to the APIs are journaled: not admin calls, nor a browser's `/favicon.ico`.
+        if let (Some(vendor), true) = (vendor, self.journal.enabled()) {
+            let operation = vendor.operation_name(&request);
+            let preflight = self.is_preflight(&request);
+            self.journal.record(Entry {
+                namespace,
+                api: vendor.name(),
+                operation,
+                headers: Headers::copy(&request.headers),
+                method: request.method,
+                path: request.path,
+                query: request.query,
+                request_body: Body::copy(&request.body),
+                status: response.as_ref().map_or(0, |r| r.status().as_u16()),
+                response_body: response.as_ref().map_or_else(Body::empty, |r| Body::keep(r.body())),
+                time_micros: answered.time_micros,
+                duration_micros: answered.duration_micros,
+                preflight,
+            });
         }
         response
     }
@@ -174,65 +198,140 @@ impl App {
             && request.headers.contains_key("access-control-request-method")
     }
 
-    /// Journals a request, taking its parts rather than copying them: this runs for every request.
-    fn record(&self, api: Api, request: ApiRequest, response: Option<&ApiResponse>, answered: &Answered) {
-        let namespace = match namespace_of(&request) {
-            DEFAULT_NAMESPACE => Cow::Borrowed(DEFAULT_NAMESPACE),
-            named => Cow::Owned(named.to_string()),
-        };
-        let operation = match api {
-            Api::Letta => {
-                letta::strip_prefix(&request.path).and_then(|rest| letta::operation_name(&request.method, rest))
-            }
-            Api::Orq => self.orq_api.operation_name(&request),
-        };
-        let preflight = self.is_preflight(&request);
-        self.journal.record(Entry {
-            namespace,
-            api,
-            operation,
-            headers: Headers::copy(&request.headers),
-            method: request.method,
-            path: request.path,
-            query: request.query,
-            request_body: Body::copy(&request.body),
-            status: response.map_or(0, |r| r.status().as_u16()),
-            response_body: response.map_or_else(Body::empty, |r| Body::keep(r.body())),
-            time_micros: answered.time_micros,
-            duration_micros: answered.duration_micros,
-            preflight,
-        });
-    }
-
-    /// Answers a request from the APIs, the admin routes or CORS, with no fault or journal.
-    pub fn handle(&self, request: &ApiRequest) -> ApiResponse {
+    /// CORS around the vendor, `/openapi.json`, the admin API, or 404.
+    fn handle(&self, vendor: Option<&dyn Api>, request: &ApiRequest, namespace: &str) -> ApiResponse {
         let origin = if self.cors { request.header("origin").map(str::to_string) } else { None };
         if let Some(origin) = origin.as_deref().filter(|_| self.is_preflight(request)) {
             return preflight(origin, request.header("access-control-request-headers"));
         }
-        let mut response = self.route(request);
+        let mut response = match vendor {
+            Some(vendor) => vendor.answer(self, request, namespace),
+            None => match other(request) {
+                Other::OpenApi => json(StatusCode::OK, self.openapi.clone()),
+                Other::Admin => admin::handle(self, request, &request.path["/__admin".len()..]),
+                Other::Nowhere => json(StatusCode::NOT_FOUND, r#"{"detail":"Not Found"}"#),
+            },
+        };
         if let Some(origin) = origin {
             allow_origin(&mut response, &origin);
         }
         response
     }
 
-    fn route(&self, request: &ApiRequest) -> ApiResponse {
-        if let Some(rest) = letta::strip_prefix(&request.path) {
-            let sources = Sources { ids: &self.ids, clock: &self.clock };
-            let namespace = self.namespaces.get(namespace_of(request));
-            return self.letta_api.handle(&namespace.letta, &sources, request, rest);
+    /// An error that is not any operation's (a body too large or unreadable, a panic), in the
+    /// shape of the API the path belongs to: `{"error": …}` for the admin API, and Letta's
+    /// `{"detail": …}` for paths of neither API (the real Letta server answers those).
+    pub fn generic_error(&self, path: &str, headers: &HeaderMap, error: GenericError) -> ApiResponse {
+        match self.vendor_of(path) {
+            Some(vendor) => vendor.generic_error(error, headers),
+            None if path.starts_with("/__admin") => admin::generic_error(error),
+            None => crate::vendor::Vendor::generic_error(&self.letta, error, headers),
         }
-        if orq::owns(&request.path) {
-            return self.orq_api.handle(&self.namespaces, &self.ids, &self.clock, request);
+    }
+
+    /// Answers a request without faults, journal, log or the panic guard: what the fuzz targets
+    /// drive, so that a panic shows.
+    #[doc(hidden)]
+    pub fn respond(&self, request: &ApiRequest) -> ApiResponse {
+        self.handle(self.vendor_of(&request.path), request, &namespace_of(request))
+    }
+
+    /// Whether the state may have changed since the last call.
+    pub fn take_dirty(&self) -> bool {
+        self.dirty.swap(false, Ordering::AcqRel)
+    }
+
+    /// The whole state as a fixtures document.
+    pub fn state_document(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.namespaces.dump()).unwrap_or_default()
+    }
+
+    /// Drops the namespaces unused for `idle`; how many went.
+    pub fn drop_idle_namespaces(&self, idle: Duration) -> usize {
+        self.namespaces.drop_idle(idle)
+    }
+
+    /// The journal's entries, oldest first, as [`crate::MockServer::requests`] gives them.
+    pub fn requests(&self) -> Vec<crate::RecordedRequest> {
+        self.journal.query(&crate::journal::Filter::default(), None)
+    }
+}
+
+fn other(request: &ApiRequest) -> Other {
+    if request.path == "/openapi.json" && request.method == Method::GET {
+        Other::OpenApi
+    } else if request.path == "/__admin" || request.path.starts_with("/__admin/") {
+        Other::Admin
+    } else {
+        Other::Nowhere
+    }
+}
+
+impl Pipeline for App {
+    fn namespace(&self, name: &str, writes: bool) -> Result<NamespaceRef, usize> {
+        self.namespaces.resolve(name, writes, self.clock.peek_micros())
+    }
+
+    fn sources(&self) -> Sources<'_> {
+        Sources { ids: &self.ids, clock: &self.clock }
+    }
+}
+
+/// What the admin API and the library handle drive.
+impl Control for App {
+    fn admin_token(&self) -> Option<&str> {
+        self.admin_token.as_deref()
+    }
+
+    fn test_routes(&self) -> bool {
+        self.test_routes
+    }
+
+    fn health(&self) -> Value {
+        let (namespaces, letta, orq) = self.namespaces.counts();
+        json!({
+            "status": "ok",
+            "version": env!("CARGO_PKG_VERSION"),
+            "uptime_ms": u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "namespaces": namespaces,
+            "letta": {"identities": letta},
+            "orq": {"identities": orq},
+        })
+    }
+
+    fn reset(&self, namespace: Option<&str>, empty: bool) {
+        self.namespaces.reset(namespace, empty, self.clock.peek_micros());
+    }
+
+    fn load_fixtures(&self, name: &str, text: &str, namespace: &str) -> Result<LoadSummary, FixtureError> {
+        let fixtures = parse_document(name, text, self.schemas, &self.ids)?;
+        self.namespaces
+            .load(&fixtures, namespace, self.clock.now_micros())
+            .map_err(|problems| FixtureError { problems })?;
+        if text.len() >= crate::heap::LARGE_DOCUMENT_BYTES {
+            crate::heap::release_free();
         }
-        if request.path == "/openapi.json" && request.method == Method::GET {
-            return json(StatusCode::OK, self.openapi.clone());
-        }
-        if let Some(rest) = request.path.strip_prefix("/__admin") {
-            return crate::admin::handle(self, request, rest);
-        }
-        json(StatusCode::NOT_FOUND, r#"{"detail":"Not Found"}"#)
+        Ok(LoadSummary::of(&fixtures, namespace))
+    }
+
+    fn state(&self) -> Value {
+        self.namespaces.dump()
+    }
+
+    fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    fn namespaces(&self) -> Vec<NamespaceInfo> {
+        self.namespaces.list()
+    }
+
+    fn remove_namespace(&self, name: &str) -> bool {
+        self.namespaces.remove(name)
     }
 }
 
@@ -284,25 +383,14 @@ impl Answered {
     }
 }
 
-/// The API a path belongs to; the journal keeps only requests to one of them.
-fn api_of(path: &str) -> Option<Api> {
-    if letta::strip_prefix(path).is_some() {
-        Some(Api::Letta)
-    } else if orq::owns(path) {
-        Some(Api::Orq)
-    } else {
-        None
-    }
-}
-
 /// `--log requests`: one line per request on stderr.
-fn log_request(request: &ApiRequest, response: Option<&ApiResponse>, answered: &Answered) {
+fn log_request(request: &ApiRequest, namespace: &str, response: Option<&ApiResponse>, answered: &Answered) {
     let status = response.map_or_else(|| "dropped".to_string(), |r| r.status().as_u16().to_string());
     let query = if request.query.is_empty() { String::new() } else { format!("?{}", request.query) };
     eprintln!(
         "{} {} {} {}{query} {status} {:.1}ms",
         crate::clock::rfc3339_millis(answered.time_micros),
-        namespace_of(request),
+        namespace,
         request.method,
         request.path,
         answered.duration_micros as f64 / 1000.0,

@@ -79,6 +79,19 @@ impl Clock {
     }
 }
 
+/// The `--clock` form of a clock, which [`Clock::parse`] reads back.
+impl std::fmt::Display for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Clock::Real => f.write_str("real"),
+            Clock::Fixed(micros) => write!(f, "fixed:{}", rfc3339_micros(*micros)),
+            Clock::Step { current, step_micros } => {
+                write!(f, "step:{}:{}", rfc3339_micros(current.load(Ordering::Relaxed)), step_micros / 1000)
+            }
+        }
+    }
+}
+
 /// `2026-01-15T04:13:15.986Z`: milliseconds and `Z`, as JavaScript's `toISOString()` writes.
 pub fn rfc3339_millis(micros: i64) -> String {
     let (year, month, day, hour, minute, second, micro) = civil_utc(micros);

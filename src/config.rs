@@ -44,6 +44,10 @@ pub struct Config {
     pub state_interval: std::time::Duration,
     /// Serve `/__admin/test/panic`, a route that panics, for testing that a panic costs one request.
     pub test_routes: bool,
+    /// At most this many namespaces; a request that would create one more is refused.
+    pub max_namespaces: usize,
+    /// Namespaces unused for this long are dropped (never `default`); `None` keeps them.
+    pub namespace_idle_ttl: Option<std::time::Duration>,
 }
 
 impl Default for Config {
@@ -68,6 +72,8 @@ impl Default for Config {
             state_file: None,
             state_interval: std::time::Duration::from_secs(5),
             test_routes: false,
+            max_namespaces: 10_000,
+            namespace_idle_ttl: None,
         }
     }
 }

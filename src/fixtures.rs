@@ -8,10 +8,10 @@
 //! `GET /__admin/state` writes the whole state in this format, so a dump loads back as it was.
 
 use crate::clock::rfc3339_micros;
+use crate::data::Namespace;
 use crate::ids::IdSource;
 use crate::json_text::JsonText;
 use crate::letta::model::{Entity, Identity, IdentityType, Properties};
-use crate::namespaces::Namespace;
 use crate::orq::model::{iso_millis, metrics_from_json, metrics_to_json, OrqIdentity};
 use crate::schema::Schemas;
 use foldhash::fast::RandomState;
@@ -278,9 +278,10 @@ impl FixtureSet {
     }
 
     /// Stores the set in `namespace`. Links may point at agents and blocks the namespace already
-    /// holds. Either everything lands or, when an id or unique key is taken, nothing does and the
-    /// problems are returned. `now_micros` is the creation time of records that give none.
-    pub fn apply(&self, namespace: &Namespace, now_micros: i64) -> Result<(), Vec<String>> {
+    /// holds. Either everything lands, and the receipt can take it back, or, when an id or unique
+    /// key is taken, nothing does and the problems are returned. `now_micros` is the creation time
+    /// of records that give none.
+    pub fn apply(&self, namespace: &Arc<Namespace>, now_micros: i64) -> Result<Receipt, Vec<String>> {
         let mut problems = Vec::new();
         let letta = &namespace.letta;
         for (index, LettaSeed { identity, .. }) in self.letta_identities.iter().enumerate() {
@@ -350,16 +351,30 @@ impl FixtureSet {
                 )),
             }
         }
+        let receipt = Receipt { namespace: namespace.clone(), added: undo };
         if problems.is_empty() {
-            Ok(())
+            Ok(receipt)
         } else {
-            undo.run(namespace);
+            receipt.undo();
             Err(problems)
         }
     }
 }
 
-/// What an interrupted [`FixtureSet::apply`] must take back.
+/// What [`FixtureSet::apply`] added, so that it can be taken back: by apply itself when a record
+/// cannot land, or by a caller whose later step failed.
+pub struct Receipt {
+    namespace: Arc<Namespace>,
+    added: Undo,
+}
+
+impl Receipt {
+    /// Removes what the set added.
+    pub fn undo(self) {
+        self.added.run(&self.namespace);
+    }
+}
+
 #[derive(Default)]
 struct Undo {
     agents: Vec<Arc<str>>,
@@ -382,23 +397,6 @@ impl Undo {
         for id in self.orq_identities {
             namespace.orq.identities.remove(&id);
         }
-    }
-}
-
-/// A fixtures document this large leaves enough freed heap behind to be worth handing back.
-pub const LARGE_DOCUMENT_BYTES: usize = 1 << 20;
-
-/// Hands freed heap back to the operating system; called once large fixtures are stored. glibc
-/// keeps freed memory for reuse, and the parsed document of large fixtures is several times the
-/// size of the records built from it: without this, a server loaded with 1,000,000 identities would
-/// keep gigabytes it no longer uses. Called after the records are stored, not before, so that
-/// storing them reuses the freed pages instead of faulting in new ones. Other platforms'
-/// allocators need no help.
-pub fn release_free_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages to the kernel; it takes no pointer.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 

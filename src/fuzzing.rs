@@ -14,9 +14,11 @@ pub fn app() -> &'static App {
         Ok(app) => app,
         Err(error) => panic!("the bundled configuration must start: {error}"),
     });
-    let (_, letta, orq) = app.namespaces.counts();
-    if letta + orq > 10_000 {
-        app.namespaces.reset(None, false);
+    let health = crate::admin::Control::health(app);
+    let stored =
+        health["letta"]["identities"].as_u64().unwrap_or(0) + health["orq"]["identities"].as_u64().unwrap_or(0);
+    if stored > 10_000 {
+        crate::admin::Control::reset(app, None, false);
     }
     app
 }

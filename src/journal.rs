@@ -24,7 +24,7 @@ pub struct RecordedRequest {
     /// When the server answered, by its clock (RFC 3339, milliseconds).
     pub time: String,
     pub namespace: String,
-    /// `letta` or `orq`.
+    /// The API: `letta` or `orq`.
     pub api: &'static str,
     /// The SDK-style name of the operation, e.g. `identities.create`; `None` when the method and
     /// path name none (a redirect, a 404 or 405).
@@ -52,27 +52,12 @@ pub struct RecordedRequest {
     pub preflight: bool,
 }
 
-/// Which API a journaled request was for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Api {
-    Letta,
-    Orq,
-}
-
-impl Api {
-    pub fn name(self) -> &'static str {
-        match self {
-            Api::Letta => "letta",
-            Api::Orq => "orq",
-        }
-    }
-}
-
 /// What the ring holds for one request: [`RecordedRequest`] with its bodies not yet made text.
 pub struct Entry {
     /// Borrowed for the default namespace, so that most entries allocate no name.
     pub namespace: Cow<'static, str>,
-    pub api: Api,
+    /// The vendor's name: `letta`, `orq`.
+    pub api: &'static str,
     pub operation: Option<&'static str>,
     pub method: Method,
     pub path: String,
@@ -96,13 +81,15 @@ const SECRET_HEADERS: [&str; 3] = ["authorization", "x-bare-password", "x-admin-
 
 impl Headers {
     pub fn copy(headers: &HeaderMap) -> Headers {
-        let mut text = String::with_capacity(headers.len() * 32);
+        // One allocation of the exact size: this runs for every journaled request.
+        let size = headers.iter().map(|(name, value)| name.as_str().len() + value.len() + 2).sum();
+        let mut text = String::with_capacity(size);
         for (name, value) in headers {
             let value = String::from_utf8_lossy(value.as_bytes());
             text.push_str(name.as_str());
             text.push(':');
             if SECRET_HEADERS.contains(&name.as_str()) {
-                text.push_str(&shorten_secret(&value));
+                push_shortened_secret(&mut text, &value);
             } else {
                 text.push_str(&value);
             }
@@ -137,16 +124,25 @@ impl Headers {
 /// more than 8 characters, its last 4: `Bearer …c0de`. Enough to tell keys apart in a test, never
 /// enough to use one.
 pub fn shorten_secret(value: &str) -> String {
+    let mut text = String::new();
+    push_shortened_secret(&mut text, value);
+    text
+}
+
+fn push_shortened_secret(text: &mut String, value: &str) {
     let value = value.trim();
-    let (scheme, secret) = match value.split_once(' ') {
-        Some((scheme, secret)) => (Some(scheme), secret.trim()),
-        None => (None, value),
+    let secret = match value.split_once(' ') {
+        Some((scheme, secret)) => {
+            text.push_str(scheme);
+            text.push(' ');
+            secret.trim()
+        }
+        None => value,
     };
-    let chars: Vec<char> = secret.chars().collect();
-    let tail: String = if chars.len() > 8 { chars[chars.len() - 4..].iter().collect() } else { String::new() };
-    match scheme {
-        Some(scheme) => format!("{scheme} …{tail}"),
-        None => format!("…{tail}"),
+    text.push('…');
+    if secret.chars().nth(8).is_some() {
+        let tail_start = secret.char_indices().rev().nth(3).map_or(0, |(at, _)| at);
+        text.push_str(&secret[tail_start..]);
     }
 }
 
@@ -196,7 +192,7 @@ impl Entry {
             seq,
             time: crate::clock::rfc3339_millis(self.time_micros),
             namespace: self.namespace.to_string(),
-            api: self.api.name(),
+            api: self.api,
             operation: self.operation,
             method: self.method.to_string(),
             path: self.path.clone(),
@@ -239,7 +235,7 @@ impl Filter {
             && self.path.as_ref().is_none_or(|p| glob_match(p, &entry.path))
             && self.status.is_none_or(|s| s == entry.status)
             && self.namespace.as_ref().is_none_or(|n| *n == entry.namespace)
-            && self.api.as_ref().is_none_or(|a| a == entry.api.name())
+            && self.api.as_ref().is_none_or(|a| a == entry.api)
             && self.operation.as_ref().is_none_or(|o| Some(o.as_str()) == entry.operation)
             && self.headers.iter().all(|(name, value)| {
                 entry.headers.pairs().any(|(have, text)| {
@@ -331,7 +327,7 @@ mod tests {
     fn entry(path: &str, status: u16) -> Entry {
         Entry {
             namespace: Cow::Borrowed("default"),
-            api: Api::Letta,
+            api: "letta",
             operation: None,
             method: Method::GET,
             path: path.into(),

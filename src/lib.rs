@@ -55,10 +55,12 @@ pub mod admin;
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod data;
 pub mod faults;
 pub mod fixtures;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod heap;
 pub mod http;
 pub mod ids;
 pub mod journal;
@@ -71,18 +73,20 @@ pub mod persist;
 pub mod schema;
 pub mod server;
 pub mod store;
+pub mod vendor;
 
 pub use clock::Clock;
 pub use config::Config;
 pub use fixtures::{FixtureError, FixtureSource};
 pub use journal::RecordedRequest;
-pub use orq::Revision;
+pub use orq::{Revision, TagMatch};
 
 /// The README's Rust examples, compiled and run as doctests so that they cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+use admin::Control;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -96,6 +100,8 @@ pub struct MockServer {
     task: Option<JoinHandle<()>>,
     state_file: Option<std::path::PathBuf>,
     state_writer: Option<JoinHandle<()>>,
+    /// Drops idle namespaces, with `--namespace-idle-ttl`.
+    sweeper: Option<JoinHandle<()>>,
 }
 
 /// Why a server did not start.
@@ -213,8 +219,19 @@ impl MockServer {
                 }
             })
         });
+        let sweeper = config.namespace_idle_ttl.map(|idle| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                // Often enough that no namespace outlives its idle time by more than half of it.
+                let period = (idle / 2).clamp(std::time::Duration::from_millis(10), std::time::Duration::from_secs(60));
+                loop {
+                    tokio::time::sleep(period).await;
+                    app.drop_idle_namespaces(idle);
+                }
+            })
+        });
         let state_file = config.state_file.clone();
-        Ok(MockServer { addr, app, stop: Some(stop), task: Some(task), state_file, state_writer })
+        Ok(MockServer { addr, app, stop: Some(stop), task: Some(task), state_file, state_writer, sweeper })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -228,22 +245,18 @@ impl MockServer {
 
     /// Back to the fixtures the server started with, in every namespace.
     pub fn reset(&self) {
-        self.app.namespaces.reset(None, false);
+        self.app.reset(None, false);
     }
 
     /// Adds a fixtures document to the default namespace (and its `namespaces` sections to
     /// theirs), validated as at start; nothing of a bad document is applied.
     pub fn load_fixtures(&self, document: &str) -> Result<(), FixtureError> {
-        let fixtures = fixtures::parse_document("fixtures", document, self.app.schemas, &self.app.ids)?;
-        self.app
-            .namespaces
-            .load(&fixtures, namespaces::DEFAULT_NAMESPACE, self.app.clock.now_micros())
-            .map_err(|problems| FixtureError { problems })
+        self.app.load_fixtures("fixtures", document, namespaces::DEFAULT_NAMESPACE).map(|_| ())
     }
 
     /// The requests in the journal, oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.app.journal.query(&journal::Filter::default(), None)
+        self.app.requests()
     }
 
     /// Stops accepting, lets requests in flight finish, writes the state file (when there is
@@ -274,6 +287,9 @@ impl MockServer {
         }
         if let Some(writer) = &self.state_writer {
             writer.abort();
+        }
+        if let Some(sweeper) = &self.sweeper {
+            sweeper.abort();
         }
     }
 }

@@ -1,9 +1,7 @@
 use clap::builder::FalseyValueParser;
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser};
-use identity_mock::clock::Clock;
-use identity_mock::orq::{Revision, TagMatch};
-use identity_mock::{Config, FixtureSource, MockServer};
+use identity_mock::{Clock, Config, FixtureSource, MockServer, Revision, TagMatch};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,10 +14,10 @@ use std::process::ExitCode;
 #[command(name = "identity-mock", version, about, long_about)]
 struct Cli {
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1", env = "IDENTITY_MOCK_HOST")]
+    #[arg(long, default_value_t = defaults().host, env = "IDENTITY_MOCK_HOST")]
     host: String,
     /// Port to listen on; 0 picks a free one.
-    #[arg(long, default_value_t = identity_mock::config::DEFAULT_PORT, env = "IDENTITY_MOCK_PORT")]
+    #[arg(long, default_value_t = defaults().port, env = "IDENTITY_MOCK_PORT")]
     port: u16,
     /// A fixtures file, or a folder of *.json fixtures files, instead of the bundled set.
     #[arg(long, value_name = "PATH", env = "IDENTITY_MOCK_FIXTURES")]
@@ -31,11 +29,11 @@ struct Cli {
     #[arg(long, env = "IDENTITY_MOCK_FIX_UPSTREAM_BUGS", value_parser = FalseyValueParser::new())]
     fix_upstream_bugs: bool,
     /// The orq API revision served when a request does not pick one with X-Mock-Orq-Api.
-    #[arg(long, value_enum, default_value_t = OrqApiArg::Current, env = "IDENTITY_MOCK_ORQ_API")]
-    orq_api: OrqApiArg,
+    #[arg(long, value_enum, default_value_t = defaults().orq_revision, env = "IDENTITY_MOCK_ORQ_API")]
+    orq_api: Revision,
     /// Whether the orq tag filter needs every tag asked for (all) or one of them (any).
-    #[arg(long, value_enum, default_value_t = TagMatchArg::All, env = "IDENTITY_MOCK_ORQ_TAG_MATCH")]
-    orq_tag_match: TagMatchArg,
+    #[arg(long, value_enum, default_value_t = defaults().orq_tag_match, env = "IDENTITY_MOCK_ORQ_TAG_MATCH")]
+    orq_tag_match: TagMatch,
     /// Accept only this API key (repeat for more; in the variable, separate them with commas). orq
     /// refuses other keys; Letta then wants one, as a Letta server started with --secure does.
     #[arg(long = "api-key", value_name = "KEY", env = "IDENTITY_MOCK_API_KEY", value_delimiter = ',')]
@@ -44,22 +42,22 @@ struct Cli {
     #[arg(long, value_name = "N", env = "IDENTITY_MOCK_SEED")]
     seed: Option<u64>,
     /// real, fixed:RFC3339 (frozen), or step:RFC3339:MILLIS (moves on by MILLIS per write).
-    #[arg(long, value_name = "CLOCK", default_value = "real", value_parser = Clock::parse, env = "IDENTITY_MOCK_CLOCK")]
+    #[arg(long, value_name = "CLOCK", default_value_t = defaults().clock, value_parser = Clock::parse, env = "IDENTITY_MOCK_CLOCK")]
     clock: Clock,
     /// How many requests the journal keeps (GET /__admin/requests); 0 turns it off.
-    #[arg(long, value_name = "N", default_value_t = 1000, env = "IDENTITY_MOCK_JOURNAL_SIZE")]
+    #[arg(long, value_name = "N", default_value_t = defaults().journal_size, env = "IDENTITY_MOCK_JOURNAL_SIZE")]
     journal_size: usize,
     /// Answer CORS preflights and allow any origin.
-    #[arg(long, value_enum, default_value_t = Switch::On, env = "IDENTITY_MOCK_CORS")]
+    #[arg(long, value_enum, default_value_t = Switch::from(defaults().cors), env = "IDENTITY_MOCK_CORS")]
     cors: Switch,
     /// Largest request body in bytes; a larger one gets 413.
-    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024, env = "IDENTITY_MOCK_MAX_BODY")]
+    #[arg(long, value_name = "BYTES", default_value_t = defaults().max_body_bytes, env = "IDENTITY_MOCK_MAX_BODY")]
     max_body: usize,
     /// Connections served at once; more wait until one closes.
-    #[arg(long, value_name = "N", default_value_t = 1024, env = "IDENTITY_MOCK_MAX_CONNECTIONS")]
+    #[arg(long, value_name = "N", default_value_t = defaults().max_connections, env = "IDENTITY_MOCK_MAX_CONNECTIONS")]
     max_connections: usize,
     /// Seconds a client may take to send a request's headers.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10, env = "IDENTITY_MOCK_HEADER_READ_TIMEOUT")]
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults().header_read_timeout.as_secs(), env = "IDENTITY_MOCK_HEADER_READ_TIMEOUT")]
     header_read_timeout: u64,
     /// Protect /__admin: it then needs `Authorization: Bearer TOKEN` or `X-Admin-Token: TOKEN`.
     #[arg(long, value_name = "TOKEN", env = "IDENTITY_MOCK_ADMIN_TOKEN")]
@@ -68,11 +66,17 @@ struct Cli {
     #[arg(long, value_name = "PATH", env = "IDENTITY_MOCK_STATE_FILE")]
     state_file: Option<PathBuf>,
     /// At most this many seconds between two writes of the state file while the state changes.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5, env = "IDENTITY_MOCK_STATE_INTERVAL")]
+    #[arg(long, value_name = "SECONDS", default_value_t = defaults().state_interval.as_secs(), env = "IDENTITY_MOCK_STATE_INTERVAL")]
     state_interval: u64,
     /// Print one line per request to stderr (off: nothing, as CI wants).
-    #[arg(long, value_enum, default_value_t = LogArg::Off, env = "IDENTITY_MOCK_LOG")]
+    #[arg(long, value_enum, default_value_t = LogArg::from(defaults().log_requests), env = "IDENTITY_MOCK_LOG")]
     log: LogArg,
+    /// At most this many namespaces; a request that would create one more gets 503.
+    #[arg(long, value_name = "N", default_value_t = defaults().max_namespaces, env = "IDENTITY_MOCK_MAX_NAMESPACES")]
+    max_namespaces: usize,
+    /// Drop namespaces nobody used for this many seconds (never `default`); off by default.
+    #[arg(long, value_name = "SECONDS", env = "IDENTITY_MOCK_NAMESPACE_IDLE_TTL")]
+    namespace_idle_ttl: Option<u64>,
     /// Serve test-only routes (a route that panics, to test panic isolation).
     #[arg(long, hide = true)]
     enable_test_routes: bool,
@@ -84,22 +88,35 @@ enum Switch {
     Off,
 }
 
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-enum OrqApiArg {
-    Current,
-    V1,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum LogArg {
     Off,
     Requests,
 }
 
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-enum TagMatchArg {
-    All,
-    Any,
+impl From<bool> for Switch {
+    fn from(on: bool) -> Switch {
+        if on {
+            Switch::On
+        } else {
+            Switch::Off
+        }
+    }
+}
+
+impl From<bool> for LogArg {
+    fn from(requests: bool) -> LogArg {
+        if requests {
+            LogArg::Requests
+        } else {
+            LogArg::Off
+        }
+    }
+}
+
+/// The defaults of every option: the library's, declared once in `Config::default`.
+fn defaults() -> Config {
+    Config::default()
 }
 
 #[tokio::main]
@@ -130,14 +147,8 @@ async fn main() -> ExitCode {
         port: cli.port,
         fixtures,
         fix_upstream_bugs: cli.fix_upstream_bugs,
-        orq_revision: match cli.orq_api {
-            OrqApiArg::Current => Revision::Current,
-            OrqApiArg::V1 => Revision::V1,
-        },
-        orq_tag_match: match cli.orq_tag_match {
-            TagMatchArg::All => TagMatch::All,
-            TagMatchArg::Any => TagMatch::Any,
-        },
+        orq_revision: cli.orq_api,
+        orq_tag_match: cli.orq_tag_match,
         api_keys: cli.api_keys,
         seed: cli.seed,
         clock: cli.clock,
@@ -151,6 +162,8 @@ async fn main() -> ExitCode {
         state_file: cli.state_file,
         state_interval: std::time::Duration::from_secs(cli.state_interval.max(1)),
         test_routes: cli.enable_test_routes,
+        max_namespaces: cli.max_namespaces,
+        namespace_idle_ttl: cli.namespace_idle_ttl.map(std::time::Duration::from_secs),
     };
     // Signal handlers are in place before the start line, so a signal sent as soon as the line
     // appears still shuts down gracefully.

@@ -1,42 +1,97 @@
-//! Namespaces: the unit of isolation. Each holds its own Letta and orq data and starts from the
-//! fixtures the first time a request names it. A request names its namespace with the
-//! `X-Mock-Namespace` header, else with its API key (`Authorization: Bearer <key>`), else it uses
-//! the default one; so parallel tests that each use their own key or header never meet.
+//! Namespaces: the unit of isolation. Each holds its own Letta and orq data, starting from the
+//! fixtures. A request names its namespace with the `X-Mock-Namespace` header, else with its API
+//! key (`Authorization: Bearer <key>`), else it uses the default one; so parallel tests that each
+//! use their own key or header never meet.
+//!
+//! The registry stays bounded whatever clients send: a namespace is created only for a request
+//! that passed authentication and named a real route (the pipeline asks only then); one that has
+//! only been read shares the fixtures' data, stored once, and costs a map entry; it gets data of its
+//! own at its first write. Past `--max-namespaces` no new one is created, and with an idle time
+//! set, namespaces nobody used for that long are dropped.
 
-use crate::fixtures::{dump_namespace, FixtureSet, Fixtures};
+pub use crate::data::Namespace;
+use crate::fixtures::{dump_namespace, Fixtures};
 use crate::http::ApiRequest;
 use crate::ids::stable_uuid;
-use crate::letta::model::LettaData;
-use crate::orq::model::OrqData;
 use dashmap::DashMap;
 use parking_lot::RwLock;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The namespace of requests that name none.
 pub const DEFAULT_NAMESPACE: &str = "default";
 /// The header that names a request's namespace.
 pub const NAMESPACE_HEADER: &str = "x-mock-namespace";
 
-pub struct Namespace {
-    pub letta: LettaData,
-    pub orq: OrqData,
+/// A namespace as one request sees it.
+pub struct NamespaceRef {
+    /// Its own data, or the fixtures' shared data while it has only been read.
+    pub data: Arc<Namespace>,
+    /// The orq `workspace_id` of its identities: derived from the name, the same on every run.
+    pub workspace_id: Arc<str>,
 }
 
-impl Namespace {
-    fn empty(name: &str) -> Namespace {
-        Namespace { letta: LettaData::default(), orq: OrqData::new(stable_uuid(name).to_string()) }
+struct Entry {
+    data: Arc<Namespace>,
+    /// Whether `data` is this namespace's own (else it is the shared fixtures).
+    own: bool,
+    workspace_id: Arc<str>,
+    /// By the server's clock, for the listing.
+    created_micros: i64,
+    last_used_micros: AtomicI64,
+    /// Milliseconds since the registry was made, by the monotonic clock: what idleness is
+    /// measured by, so that a frozen `--clock` does not keep namespaces alive forever.
+    last_used_tick: AtomicU64,
+}
+
+impl Entry {
+    fn new(name: &str, data: Arc<Namespace>, own: bool, now: Now) -> Entry {
+        Entry {
+            data,
+            own,
+            workspace_id: stable_uuid(name).to_string().into(),
+            created_micros: now.micros,
+            last_used_micros: AtomicI64::new(now.micros),
+            last_used_tick: AtomicU64::new(now.tick),
+        }
+    }
+
+    fn touch(&self, now: Now) {
+        self.last_used_micros.store(now.micros, Ordering::Relaxed);
+        self.last_used_tick.store(now.tick, Ordering::Relaxed);
+    }
+
+    fn to_ref(&self) -> NamespaceRef {
+        NamespaceRef { data: self.data.clone(), workspace_id: self.workspace_id.clone() }
     }
 }
 
+/// A moment, by the server's clock and by the registry's monotonic one.
+#[derive(Clone, Copy)]
+struct Now {
+    micros: i64,
+    tick: u64,
+}
+
+/// The registry of live namespaces.
 pub struct Namespaces {
-    by_name: DashMap<String, Arc<Namespace>, foldhash::fast::RandomState>,
+    /// The origin of the monotonic ticks.
+    made: Instant,
+    by_name: DashMap<String, Entry, foldhash::fast::RandomState>,
     /// What a namespace starts with; `reset` can switch it to nothing and back.
     seed: RwLock<Arc<Fixtures>>,
     /// What the server started with.
     start: Arc<Fixtures>,
     /// When fixtures without their own timestamps were created: the server's start.
     start_micros: i64,
+    /// The common fixtures stored once, read by every namespace that has not written yet. Built
+    /// when first needed; never written to.
+    shared: RwLock<Option<Arc<Namespace>>>,
+    /// At most this many namespaces; `usize::MAX` for no limit.
+    max: usize,
 }
 
 /// The API key of `Authorization: Bearer <key>`, if the request has one.
@@ -48,71 +103,139 @@ pub fn bearer_key(request: &ApiRequest) -> Option<&str> {
 }
 
 /// The namespace a request belongs to.
-pub fn namespace_of(request: &ApiRequest) -> &str {
-    request
-        .header(NAMESPACE_HEADER)
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .or_else(|| bearer_key(request))
-        .unwrap_or(DEFAULT_NAMESPACE)
+pub fn namespace_of(request: &ApiRequest) -> Cow<'static, str> {
+    let named = request.header(NAMESPACE_HEADER).map(str::trim).filter(|name| !name.is_empty());
+    match named.or_else(|| bearer_key(request)) {
+        None | Some(DEFAULT_NAMESPACE) => Cow::Borrowed(DEFAULT_NAMESPACE),
+        Some(name) => Cow::Owned(name.to_string()),
+    }
+}
+
+/// One namespace in `GET /__admin/namespaces`.
+pub struct NamespaceInfo {
+    pub name: String,
+    pub letta_identities: usize,
+    pub orq_identities: usize,
+    /// Whether it has data of its own (it has written), or still reads the shared fixtures.
+    pub own_data: bool,
+    pub created_micros: i64,
+    pub last_used_micros: i64,
 }
 
 impl Namespaces {
-    pub fn new(fixtures: Fixtures, start_micros: i64) -> Namespaces {
+    pub fn new(fixtures: Fixtures, start_micros: i64, max: usize) -> Namespaces {
         let start = Arc::new(fixtures);
-        let namespaces =
-            Namespaces { by_name: DashMap::default(), seed: RwLock::new(start.clone()), start, start_micros };
-        namespaces.create_named();
+        let namespaces = Namespaces {
+            made: Instant::now(),
+            by_name: DashMap::default(),
+            seed: RwLock::new(start.clone()),
+            start,
+            start_micros,
+            shared: RwLock::new(None),
+            max: max.max(1),
+        };
+        namespaces.create_named(namespaces.now(start_micros));
         namespaces
     }
 
-    /// Creates the default namespace and every namespace the seed names, so that they exist (and
-    /// show in the state dump) before any request names them.
-    fn create_named(&self) {
+    fn now(&self, micros: i64) -> Now {
+        Now { micros, tick: u64::try_from(self.made.elapsed().as_millis()).unwrap_or(u64::MAX) }
+    }
+
+    /// Creates the default namespace and every namespace the seed names, with data of their own,
+    /// so that they exist (and show in the state dump) before any request names them.
+    fn create_named(&self, now: Now) {
         let seed = self.seed.read().clone();
-        self.get(DEFAULT_NAMESPACE);
-        for name in seed.namespaces.keys() {
-            self.get(name);
+        for name in std::iter::once(DEFAULT_NAMESPACE).chain(seed.namespaces.keys().map(String::as_str)) {
+            let data = self.build(&seed, name);
+            self.by_name.insert(name.to_string(), Entry::new(name, data, true, now));
         }
     }
 
-    /// The namespace called `name`, created from the fixtures if this is its first use.
-    pub fn get(&self, name: &str) -> Arc<Namespace> {
-        if let Some(namespace) = self.by_name.get(name) {
-            return namespace.clone();
-        }
-        // Built before the map is locked: filling a namespace from large fixtures takes a while, and
-        // a map shard must not stay locked that long. If another request built it meanwhile, that
-        // one wins and this copy is dropped.
-        let seed = self.seed.read().clone();
-        let namespace = Namespace::empty(name);
-        // The seed was checked whole when it was loaded; an empty namespace takes it all.
+    /// A namespace's own data, filled from its fixtures. The seed was checked whole when it was
+    /// loaded; an empty namespace takes it all.
+    fn build(&self, seed: &Fixtures, name: &str) -> Arc<Namespace> {
+        let namespace = Arc::new(Namespace::default());
         let _ = seed.for_namespace(name).apply(&namespace, self.start_micros);
-        self.by_name.entry(name.to_string()).or_insert_with(|| Arc::new(namespace)).clone()
+        namespace
     }
 
-    /// The namespace called `name` if it exists, without creating it.
-    pub fn existing(&self, name: &str) -> Option<Arc<Namespace>> {
-        self.by_name.get(name).map(|n| n.clone())
+    /// The shared fixtures, built the first time a namespace reads them.
+    fn shared(&self) -> Arc<Namespace> {
+        if let Some(shared) = self.shared.read().as_ref() {
+            return shared.clone();
+        }
+        let seed = self.seed.read().clone();
+        let built = Arc::new(Namespace::default());
+        let _ = seed.common.apply(&built, self.start_micros);
+        self.shared.write().get_or_insert(built).clone()
+    }
+
+    /// The namespace called `name` for a request that reads (`writes` false) or writes. A new
+    /// one is created, unless that would pass the limit: then `Err` with the limit. A namespace
+    /// gets data of its own the first time it is written.
+    pub fn resolve(&self, name: &str, writes: bool, now_micros: i64) -> Result<NamespaceRef, usize> {
+        let now = self.now(now_micros);
+        if let Some(entry) = self.by_name.get(name) {
+            if entry.own || !writes {
+                entry.touch(now);
+                return Ok(entry.to_ref());
+            }
+        } else if self.by_name.len() >= self.max {
+            return Err(self.max);
+        }
+        let seed = self.seed.read().clone();
+        let named = seed.namespaces.contains_key(name);
+        // Own data is built before the map is locked: filling a namespace from large fixtures
+        // takes a while, and a map shard must not stay locked that long.
+        let (data, own) = if writes || named { (self.build(&seed, name), true) } else { (self.shared(), false) };
+        let mut entry =
+            self.by_name.entry(name.to_string()).or_insert_with(|| Entry::new(name, data.clone(), own, now));
+        if own && !entry.own {
+            // Its first write: what it read so far was the fixtures, which is what it now owns.
+            entry.data = data;
+            entry.own = true;
+        }
+        entry.touch(now);
+        Ok(entry.to_ref())
     }
 
     /// Back to the fixtures the server started with, or to nothing when `empty`: one namespace,
-    /// or all of them. A namespace is rebuilt from its fixtures the next time a request names it.
-    pub fn reset(&self, name: Option<&str>, empty: bool) {
+    /// or all of them. A namespace reset to its fixtures is dropped, and comes back the next time
+    /// a request names it.
+    pub fn reset(&self, name: Option<&str>, empty: bool, now_micros: i64) {
+        let now = self.now(now_micros);
         match name {
+            Some(name) if empty => {
+                self.by_name.insert(name.to_string(), Entry::new(name, Arc::default(), true, now));
+            }
             Some(name) => {
-                if empty {
-                    self.by_name.insert(name.to_string(), Arc::new(Namespace::empty(name)));
-                } else {
-                    self.by_name.remove(name);
-                }
+                self.by_name.remove(name);
             }
             None => {
                 *self.seed.write() = if empty { Arc::new(Fixtures::default()) } else { self.start.clone() };
+                *self.shared.write() = None;
                 self.by_name.clear();
-                self.create_named();
+                self.create_named(now);
             }
         }
+    }
+
+    /// Removes one namespace; whether it existed.
+    pub fn remove(&self, name: &str) -> bool {
+        self.by_name.remove(name).is_some()
+    }
+
+    /// Drops the namespaces (never the default one) nobody used for `idle`; returns how many
+    /// went.
+    pub fn drop_idle(&self, idle: Duration) -> usize {
+        let now = self.now(0).tick;
+        let idle = u64::try_from(idle.as_millis()).unwrap_or(u64::MAX);
+        let before = self.by_name.len();
+        self.by_name.retain(|name, entry| {
+            name == DEFAULT_NAMESPACE || now.saturating_sub(entry.last_used_tick.load(Ordering::Relaxed)) < idle
+        });
+        before.saturating_sub(self.by_name.len())
     }
 
     /// Adds validated fixtures to live namespaces: the common sections to `target`, named
@@ -120,65 +243,93 @@ impl Namespaces {
     pub fn load(&self, fixtures: &Fixtures, target: &str, now_micros: i64) -> Result<(), Vec<String>> {
         let mut plan = vec![(target.to_string(), &fixtures.common)];
         plan.extend(fixtures.namespaces.iter().map(|(name, set)| (name.clone(), set)));
-        let mut applied: Vec<(String, &FixtureSet)> = Vec::new();
+        let mut receipts = Vec::new();
         for (name, set) in plan {
-            let namespace = self.get(&name);
-            if let Err(problems) = set.apply(&namespace, now_micros) {
-                let problems = problems.into_iter().map(|p| format!("namespace {name:?}: {p}")).collect();
-                for (name, set) in applied {
-                    self.take_back(&name, set);
+            let namespace = match self.resolve(&name, true, now_micros) {
+                Ok(namespace) => namespace,
+                Err(max) => {
+                    receipts.into_iter().for_each(crate::fixtures::Receipt::undo);
+                    return Err(vec![format!("namespace {name:?}: the server holds its maximum of {max} namespaces")]);
                 }
-                return Err(problems);
+            };
+            match set.apply(&namespace.data, now_micros) {
+                Ok(receipt) => receipts.push(receipt),
+                Err(problems) => {
+                    receipts.into_iter().for_each(crate::fixtures::Receipt::undo);
+                    return Err(problems.into_iter().map(|p| format!("namespace {name:?}: {p}")).collect());
+                }
             }
-            applied.push((name, set));
         }
         Ok(())
     }
 
-    fn take_back(&self, name: &str, set: &FixtureSet) {
-        let Some(namespace) = self.existing(name) else { return };
-        for seed in &set.letta_identities {
-            namespace.letta.identities.remove(&seed.identity.id);
-        }
-        for item in set.letta_agents.iter().chain(&set.letta_blocks) {
-            namespace.letta.agents.remove(&item.id);
-            namespace.letta.blocks.remove(&item.id);
-        }
-        for identity in &set.orq_identities {
-            namespace.orq.identities.remove(&identity.id);
-        }
-    }
-
     /// The whole state as a fixtures document: the seed as the common sections (so namespaces
-    /// created later start the same), and every live namespace under `namespaces`.
+    /// created later start the same), and every namespace with data of its own under
+    /// `namespaces` (one that has only read holds the seed).
     pub fn dump(&self) -> Value {
         let seed = self.seed.read().clone();
-        let seed_namespace = Namespace::empty(DEFAULT_NAMESPACE);
+        let seed_namespace = Arc::new(Namespace::default());
         let _ = seed.common.apply(&seed_namespace, self.start_micros);
         let mut document = match dump_namespace(&seed_namespace) {
             Value::Object(sections) => sections,
             _ => Map::new(),
         };
-        let mut names: Vec<String> = self.by_name.iter().map(|entry| entry.key().clone()).collect();
-        names.sort();
-        let mut named = Map::new();
-        for name in names {
-            if let Some(namespace) = self.existing(&name) {
-                named.insert(name, dump_namespace(&namespace));
-            }
-        }
+        let mut owned: Vec<(String, Arc<Namespace>)> = self
+            .by_name
+            .iter()
+            .filter(|entry| entry.own)
+            .map(|entry| (entry.key().clone(), entry.data.clone()))
+            .collect();
+        owned.sort_by(|a, b| a.0.cmp(&b.0));
+        let named: Map<String, Value> = owned.iter().map(|(name, data)| (name.clone(), dump_namespace(data))).collect();
         document.insert("namespaces".into(), Value::Object(named));
         Value::Object(document)
     }
 
-    /// The names of the live namespaces, with their record counts.
+    /// How many namespaces there are, and their Letta and orq identities in all.
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut totals = (0, 0, 0);
         for entry in self.by_name.iter() {
             totals.0 += 1;
-            totals.1 += entry.letta.identities.len();
-            totals.2 += entry.orq.identities.len();
+            totals.1 += entry.data.letta.identities.len();
+            totals.2 += entry.data.orq.identities.len();
         }
         totals
+    }
+
+    /// Every namespace, by name.
+    pub fn list(&self) -> Vec<NamespaceInfo> {
+        let mut list: Vec<NamespaceInfo> = self
+            .by_name
+            .iter()
+            .map(|entry| NamespaceInfo {
+                name: entry.key().clone(),
+                letta_identities: entry.data.letta.identities.len(),
+                orq_identities: entry.data.orq.identities.len(),
+                own_data: entry.own,
+                created_micros: entry.created_micros,
+                last_used_micros: entry.last_used_micros.load(Ordering::Relaxed),
+            })
+            .collect();
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        list
+    }
+
+    /// The limit, for messages.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+}
+
+impl NamespaceInfo {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "name": self.name,
+            "letta": {"identities": self.letta_identities},
+            "orq": {"identities": self.orq_identities},
+            "own_data": self.own_data,
+            "created": crate::clock::rfc3339_millis(self.created_micros),
+            "last_used": crate::clock::rfc3339_millis(self.last_used_micros),
+        })
     }
 }

@@ -2,13 +2,14 @@
 //! and graceful shutdown. It knows nothing of identities.
 
 use crate::app::App;
-use crate::http::{json, percent_decode, ApiRequest, ApiResponse};
+use crate::http::{percent_decode, ApiRequest, ApiResponse};
+use crate::vendor::GenericError;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, StatusCode};
+use hyper::Request;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
@@ -102,10 +103,13 @@ async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) ->
     let (parts, body) = request.into_parts();
     let body: Bytes = match Limited::new(body, max_body_bytes).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            return Some(app.body_too_large(parts.uri.path(), max_body_bytes));
+        Err(error) => {
+            let error = match error.is::<http_body_util::LengthLimitError>() {
+                true => GenericError::BodyTooLarge { max_bytes: max_body_bytes },
+                false => GenericError::UnreadableBody,
+            };
+            return Some(app.generic_error(parts.uri.path(), &parts.headers, error));
         }
-        Err(_) => return Some(json(StatusCode::BAD_REQUEST, r#"{"detail":"The request body could not be read"}"#)),
     };
     let request = ApiRequest {
         method: parts.method,
@@ -114,9 +118,5 @@ async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) ->
         headers: parts.headers,
         body,
     };
-    // A bug in a handler must cost one request, not the server.
-    match futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(app.answer(request))).await {
-        Ok(response) => response,
-        Err(_) => Some(json(StatusCode::INTERNAL_SERVER_ERROR, r#"{"detail":"An unknown error occurred"}"#)),
-    }
+    app.answer(request).await
 }

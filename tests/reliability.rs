@@ -230,7 +230,7 @@ async fn a_panic_costs_one_request_not_the_server() {
     let server = start(Config { test_routes: true, ..Config::default() }).await;
     let reply: Reply = get(&server, "/__admin/test/panic").await;
     assert_eq!(reply.status, 500);
-    assert_eq!(reply.text(), r#"{"detail":"An unknown error occurred"}"#);
+    assert_eq!(reply.text(), r#"{"error":"internal error"}"#, "in the admin API's own shape");
     assert_eq!(get(&server, "/v1/identities/count").await.text(), "5");
     let without = start(Config::default()).await;
     assert_eq!(get(&without, "/__admin/test/panic").await.status, 404, "off unless asked for");
@@ -328,4 +328,134 @@ async fn a_corrupt_state_file_stops_the_start_and_is_kept() {
     let message = error.to_string();
     assert!(message.contains(&path.display().to_string()) && message.contains("not valid JSON"), "{message}");
     assert_eq!(std::fs::read(&path).unwrap(), br#"{"letta": {"identities": [{"identifier_key": "#, "left as it was");
+}
+
+/// `/__admin/health`'s namespace count.
+async fn namespace_count(server: &MockServer) -> u64 {
+    get(server, "/__admin/health").await.json()["namespaces"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn refused_requests_and_unknown_paths_create_no_namespace() {
+    let server = start(Config { api_keys: vec!["good".into()], ..Config::default() }).await;
+    let before = namespace_count(&server).await;
+    for i in 0..30 {
+        let key = format!("Bearer wrong-{i}");
+        let namespace = format!("ns-{i}");
+        for (path, headers) in [
+            ("/v1/identities/count", vec![("authorization", key.as_str())]),
+            ("/v1/identities/count", vec![("x-mock-namespace", namespace.as_str())]),
+            ("/v2/identities", vec![("authorization", key.as_str())]),
+            ("/v2/identities", vec![("x-mock-namespace", namespace.as_str())]),
+        ] {
+            assert_eq!(send(&server, "GET", path, &headers, None).await.status, 401, "{path} {headers:?}");
+        }
+        let good = [("authorization", "Bearer good"), ("x-mock-namespace", namespace.as_str())];
+        assert_eq!(send(&server, "GET", "/v1/identities/nowhere/else", &good, None).await.status, 404);
+        assert_eq!(send(&server, "GET", "/v2/elsewhere", &good, None).await.status, 404);
+        assert_eq!(send(&server, "DELETE", "/v2/identities", &good, None).await.status, 405);
+    }
+    assert_eq!(namespace_count(&server).await, before, "refused requests left namespaces behind");
+    let good = [("authorization", "Bearer good"), ("x-mock-namespace", "team-a")];
+    assert_eq!(send(&server, "GET", "/v2/identities", &good, None).await.status, 200);
+    assert_eq!(namespace_count(&server).await, before + 1, "an accepted request on a real route creates one");
+}
+
+#[tokio::test]
+async fn namespaces_are_listed_shared_until_written_removed_and_limited() {
+    let server = start(Config { max_namespaces: 4, ..Config::default() }).await;
+    let in_ns = |name: &'static str| [("x-mock-namespace", name), ("authorization", "Bearer k")];
+    assert_eq!(send(&server, "GET", "/v1/identities/count", &in_ns("reader"), None).await.text(), "5");
+    let created = send(&server, "POST", "/v2/identities", &in_ns("writer"), Some(br#"{"external_id":"e"}"#)).await;
+    assert_eq!(created.status, 201);
+    let list = get(&server, "/__admin/namespaces").await.json();
+    let names: Vec<&str> = list["namespaces"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["default", "reader", "writer"]);
+    let by_name =
+        |name: &str| list["namespaces"].as_array().unwrap().iter().find(|n| n["name"] == name).unwrap().clone();
+    assert_eq!(by_name("reader")["own_data"], false, "a namespace that only read shares the fixtures");
+    assert_eq!(by_name("reader")["letta"]["identities"], 5);
+    assert_eq!(by_name("writer")["own_data"], true);
+    assert_eq!(by_name("writer")["orq"]["identities"], 5);
+    let other = send(&server, "GET", "/v2/identities/e", &in_ns("reader"), None).await;
+    assert_eq!(other.status, 404, "the write stayed in its namespace, not in the shared fixtures");
+
+    // The limit: default, reader, writer, and one more.
+    assert_eq!(send(&server, "GET", "/v1/identities/count", &in_ns("fourth"), None).await.status, 200);
+    let letta = send(&server, "GET", "/v1/identities/count", &in_ns("fifth"), None).await;
+    assert_eq!(letta.status, 503);
+    assert!(letta.json()["detail"].as_str().unwrap().contains("--max-namespaces"), "{}", letta.text());
+    let orq = send(&server, "GET", "/v2/identities", &in_ns("fifth"), None).await;
+    assert_eq!((orq.status.as_u16(), &orq.json()["code"]), (503, &json!(14)));
+    assert!(orq.json()["message"].as_str().unwrap().contains("--max-namespaces"));
+    let v1 = send(
+        &server,
+        "GET",
+        "/v2/identities",
+        &[("x-mock-namespace", "fifth"), ("authorization", "Bearer k"), ("x-mock-orq-api", "v1")],
+        None,
+    )
+    .await;
+    assert!(v1.json()["error"].as_str().unwrap().contains("--max-namespaces"), "v1 shape: {}", v1.text());
+    assert_eq!(
+        send(&server, "GET", "/v1/identities/count", &in_ns("reader"), None).await.status,
+        200,
+        "known ones still work"
+    );
+
+    assert_eq!(send(&server, "DELETE", "/__admin/namespaces/fourth", &[], None).await.status, 200);
+    assert_eq!(send(&server, "DELETE", "/__admin/namespaces/fourth", &[], None).await.status, 404);
+    assert_eq!(
+        send(&server, "GET", "/v1/identities/count", &in_ns("fifth"), None).await.status,
+        200,
+        "a place was freed"
+    );
+}
+
+#[tokio::test]
+async fn idle_namespaces_are_dropped_but_never_default() {
+    let server = start(Config { namespace_idle_ttl: Some(Duration::from_millis(200)), ..Config::default() }).await;
+    send(&server, "GET", "/v1/identities/count", &[("x-mock-namespace", "brief")], None).await;
+    assert_eq!(namespace_count(&server).await, 2);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let names = get(&server, "/__admin/namespaces").await.json();
+    assert_eq!(names["namespaces"].as_array().unwrap().len(), 1);
+    assert_eq!(names["namespaces"][0]["name"], "default");
+}
+
+#[tokio::test]
+async fn generic_errors_follow_the_api_and_revision() {
+    let server = start(Config { max_body_bytes: 16, ..Config::default() }).await;
+    let big = vec![b' '; 64];
+    let headers = [("authorization", "Bearer k"), ("x-mock-orq-api", "v1")];
+    let v1 = send(&server, "POST", "/v2/identities", &headers, Some(&big)).await;
+    assert_eq!(v1.status, 413);
+    assert_eq!(
+        v1.json(),
+        json!({"error": "Request body is larger than 16 bytes", "message": "Request body is larger than 16 bytes", "code": 8})
+    );
+    let current = send(&server, "POST", "/v2/identities", &[("authorization", "Bearer k")], Some(&big)).await;
+    assert_eq!(current.json(), json!({"code": 8, "message": "Request body is larger than 16 bytes", "details": []}));
+    let letta = send(&server, "POST", "/v1/identities/", &[], Some(&big)).await;
+    assert_eq!(letta.json(), json!({"detail": "Request body is larger than 16 bytes"}));
+    let admin = send(&server, "POST", "/__admin/fixtures", &[], Some(&big)).await;
+    assert_eq!((admin.status.as_u16(), admin.json()), (413, json!({"error": "Request body is larger than 16 bytes"})));
+}
+
+#[tokio::test]
+async fn an_unreadable_body_is_answered_in_the_shape_of_its_api() {
+    let server = start(Config::default()).await;
+    for (path, expected) in [
+        ("/__admin/fixtures", r#"{"error":"the request body could not be read"}"#),
+        ("/v1/identities/", r#"{"detail":"The request body could not be read"}"#),
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+        let head = format!("POST {path} HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n");
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 400"), "{path}: {answer}");
+        assert!(answer.ends_with(expected), "{path}: {answer}");
+    }
 }

@@ -10,14 +10,14 @@ pub mod pyrepr;
 pub mod routes;
 pub mod validation;
 
-use crate::clock::Clock;
 use crate::http::{json, query_pairs, ApiRequest, ApiResponse};
-use crate::ids::IdSource;
+use crate::namespaces::NamespaceRef;
 use crate::schema::Schemas;
 use crate::store::{OrderKey, PageBounds, WriteError};
+use crate::vendor::{GenericError, Routing, Sources, Vendor};
 use errors::{LettaError, Messages};
 use hyper::header::{HeaderValue, ALLOW, LOCATION};
-use hyper::{Method, StatusCode};
+use hyper::StatusCode;
 use model::{Entity, Identity, IdentityType, LettaData, Properties, Property};
 use routes::{route, toggle_slash, Operation, Routed};
 use serde_json::{Map, Value};
@@ -38,12 +38,6 @@ pub struct LettaApi {
     fix_upstream_bugs: bool,
     /// When not empty, the passwords a secured Letta server accepts.
     api_keys: Vec<String>,
-}
-
-/// The id and time sources a write uses.
-pub struct Sources<'a> {
-    pub ids: &'a IdSource,
-    pub clock: &'a Clock,
 }
 
 type Outcome = Result<ApiResponse, LettaError>;
@@ -80,14 +74,6 @@ pub fn strip_prefix(path: &str) -> Option<&str> {
     })
 }
 
-/// The SDK-style name of the operation a method and path (after the prefix) name, if any.
-pub fn operation_name(method: &Method, rest: &str) -> Option<&'static str> {
-    match route(method, rest) {
-        Routed::Found { operation, .. } => Some(operation.name()),
-        _ => None,
-    }
-}
-
 impl LettaApi {
     pub fn new(
         schemas: &'static Schemas,
@@ -108,15 +94,40 @@ impl LettaApi {
         let bare = request.header("x-bare-password").and_then(|v| v.trim().strip_prefix("password ")).map(str::trim);
         [bearer, bare].into_iter().flatten().any(|key| self.api_keys.iter().any(|k| k == key))
     }
+}
 
-    /// Answers a request whose path is under a Letta prefix; `rest` is the path after it.
-    pub fn handle(&self, data: &LettaData, sources: &Sources<'_>, request: &ApiRequest, rest: &str) -> ApiResponse {
+/// What the Letta route table found: the operation, and where its `{identity_id}` sits in the
+/// request's path.
+pub struct LettaRoute {
+    operation: Operation,
+    identity_id: Option<std::ops::Range<usize>>,
+}
+
+impl Vendor for LettaApi {
+    type Route = LettaRoute;
+
+    fn name(&self) -> &'static str {
+        "letta"
+    }
+
+    fn owns(&self, path: &str) -> bool {
+        strip_prefix(path).is_some()
+    }
+
+    /// As upstream: the password middleware (when keys are set) before the router; the router's
+    /// 404, 405 with `Allow`, and 307 slash redirects.
+    fn route(&self, request: &ApiRequest) -> Routing<LettaRoute> {
         if !self.authorized(request) {
-            return LettaError::detail(StatusCode::UNAUTHORIZED, "Unauthorized").into_response();
+            return Routing::Answered(LettaError::detail(StatusCode::UNAUTHORIZED, "Unauthorized").into_response());
         }
-        match route(&request.method, rest) {
+        let rest = strip_prefix(&request.path).unwrap_or_default();
+        Routing::Answered(match route(&request.method, rest) {
             Routed::Found { operation, identity_id } => {
-                self.operation(data, sources, request, operation, identity_id).unwrap_or_else(LettaError::into_response)
+                let identity_id = identity_id.map(|id| {
+                    let start = id.as_ptr() as usize - request.path.as_ptr() as usize;
+                    start..start + id.len()
+                });
+                return Routing::To(LettaRoute { operation, identity_id });
             }
             Routed::MethodNotAllowed { allow } => {
                 let mut response =
@@ -126,9 +137,54 @@ impl LettaApi {
             }
             Routed::Redirect => redirect(request),
             Routed::NotFound => LettaError::not_found_route().into_response(),
+        })
+    }
+
+    fn writes(&self, route: &LettaRoute) -> bool {
+        route.operation.writes()
+    }
+
+    fn handle(
+        &self,
+        route: LettaRoute,
+        namespace: &NamespaceRef,
+        sources: &Sources<'_>,
+        request: &ApiRequest,
+    ) -> ApiResponse {
+        let identity_id = route.identity_id.map(|range| &request.path[range]);
+        self.operation(&namespace.data.letta, sources, request, route.operation, identity_id)
+            .unwrap_or_else(LettaError::into_response)
+    }
+
+    fn operation_name(&self, request: &ApiRequest) -> Option<&'static str> {
+        match route(&request.method, strip_prefix(&request.path)?) {
+            Routed::Found { operation, .. } => Some(operation.name()),
+            _ => None,
         }
     }
 
+    fn generic_error(&self, error: GenericError, _headers: &hyper::HeaderMap) -> ApiResponse {
+        let (status, text) = match error {
+            GenericError::BodyTooLarge { max_bytes } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, format!("Request body is larger than {max_bytes} bytes"))
+            }
+            GenericError::UnreadableBody => (StatusCode::BAD_REQUEST, "The request body could not be read".into()),
+            GenericError::NamespaceLimit { max } => (StatusCode::SERVICE_UNAVAILABLE, namespace_limit_text(max)),
+            GenericError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "An unknown error occurred".into()),
+        };
+        LettaError::detail(status, text).into_response()
+    }
+}
+
+/// Why a request that would create a namespace was refused, for every API's error body.
+pub fn namespace_limit_text(max: usize) -> String {
+    format!(
+        "identity-mock holds its maximum of {max} namespaces (--max-namespaces); remove one with \
+         DELETE /__admin/namespaces/{{name}}, or start the server with a higher --max-namespaces"
+    )
+}
+
+impl LettaApi {
     fn operation(
         &self,
         data: &LettaData,

@@ -20,6 +20,18 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Whether the operation changes data.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Operation::Create
+                | Operation::Upsert
+                | Operation::Update
+                | Operation::ReplaceProperties
+                | Operation::Delete
+        )
+    }
+
     /// The name the SDKs give the operation: `client.identities.<name>`.
     pub fn name(self) -> &'static str {
         match self {

@@ -5,13 +5,13 @@
 pub mod model;
 pub mod query;
 
-use crate::clock::Clock;
 use crate::http::{json, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
 use crate::json_text::JsonText;
-use crate::namespaces::{bearer_key, namespace_of, Namespace, Namespaces};
+use crate::namespaces::{bearer_key, NamespaceRef};
 use crate::schema::Schemas;
 use crate::store::{PageBounds, SortedFrom, WriteError};
+use crate::vendor::{GenericError, Routing, Sources, Vendor};
 use hyper::header::{HeaderValue, ALLOW, LOCATION};
 use hyper::{Method, StatusCode};
 use model::{Extras, OrqData, OrqIdentity, ORDER_BY_DISPLAY_NAME, ORDER_BY_UPDATED};
@@ -23,7 +23,7 @@ use std::sync::Arc;
 /// The header a request may pick its revision with.
 pub const REVISION_HEADER: &str = "x-mock-orq-api";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Revision {
     /// What orq-ai-sdk 4.9.17 and later and @orq-ai/node 4.15 speak.
     Current,
@@ -42,7 +42,7 @@ impl Revision {
 }
 
 /// Whether an identity must carry every tag asked for, or one of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum TagMatch {
     All,
     Any,
@@ -54,7 +54,10 @@ enum Code {
     InvalidArgument = 3,
     NotFound = 5,
     AlreadyExists = 6,
+    ResourceExhausted = 8,
     Unimplemented = 12,
+    Internal = 13,
+    Unavailable = 14,
     Unauthenticated = 16,
 }
 
@@ -64,7 +67,11 @@ impl Code {
             Code::InvalidArgument => StatusCode::BAD_REQUEST,
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::AlreadyExists => StatusCode::CONFLICT,
+            // The mock's own body limit; grpc-gateway itself would answer 429.
+            Code::ResourceExhausted => StatusCode::PAYLOAD_TOO_LARGE,
             Code::Unimplemented => StatusCode::METHOD_NOT_ALLOWED,
+            Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Unauthenticated => StatusCode::UNAUTHORIZED,
         }
     }
@@ -131,7 +138,79 @@ enum Route<'a> {
     Contacts,
 }
 
+/// The operations, each a method on a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Operation {
+    List,
+    Create,
+    Retrieve,
+    Update,
+    Delete,
+    UpsertContact,
+}
+
+impl Operation {
+    fn of(route: Route<'_>, method: &Method) -> Option<Operation> {
+        Some(match (route, method) {
+            (Route::Collection, &Method::GET) => Operation::List,
+            (Route::Collection, &Method::POST) => Operation::Create,
+            (Route::Item(_), &Method::GET) => Operation::Retrieve,
+            (Route::Item(_), &Method::PATCH) => Operation::Update,
+            (Route::Item(_), &Method::DELETE) => Operation::Delete,
+            (Route::Contacts, &Method::POST) => Operation::UpsertContact,
+            _ => return None,
+        })
+    }
+
+    /// The name the SDKs give the operation.
+    fn name(self) -> &'static str {
+        match self {
+            Operation::List => "identities.list",
+            Operation::Create => "identities.create",
+            Operation::Retrieve => "identities.retrieve",
+            Operation::Update => "identities.update",
+            Operation::Delete => "identities.delete",
+            Operation::UpsertContact => "contacts.create",
+        }
+    }
+
+    fn writes(self) -> bool {
+        !matches!(self, Operation::List | Operation::Retrieve)
+    }
+}
+
+/// What the orq route table found: the operation, where its `{id}` sits in the request's path,
+/// and the revision the request speaks.
+pub struct OrqRoute {
+    operation: Operation,
+    item: Option<std::ops::Range<usize>>,
+    revision: Revision,
+}
+
+/// A namespace's orq data with its workspace id, as the handlers use it.
+struct Workspace<'a> {
+    data: &'a OrqData,
+    workspace_id: &'a str,
+}
+
+impl std::ops::Deref for Workspace<'_> {
+    type Target = OrqData;
+
+    fn deref(&self) -> &OrqData {
+        self.data
+    }
+}
+
 impl<'a> Route<'a> {
+    /// The methods a route takes, for 405's `Allow`.
+    fn allow(self) -> &'static str {
+        match self {
+            Route::Collection => "GET, POST",
+            Route::Item(_) => "GET, PATCH, DELETE",
+            Route::Contacts => "POST",
+        }
+    }
+
     /// The route a path names in a revision, if any.
     fn of(path: &'a str, revision: Revision) -> Option<Route<'a>> {
         match path {
@@ -170,64 +249,44 @@ impl OrqApi {
         }
     }
 
-    /// The SDK-style name of the operation a request names (`identities.create`, ...), if any.
-    pub fn operation_name(&self, request: &ApiRequest) -> Option<&'static str> {
-        let route = Route::of(&request.path, self.revision(request).ok()?)?;
-        Some(match (route, &request.method) {
-            (Route::Collection, &Method::GET) => "identities.list",
-            (Route::Collection, &Method::POST) => "identities.create",
-            (Route::Item(_), &Method::GET) => "identities.retrieve",
-            (Route::Item(_), &Method::PATCH) => "identities.update",
-            (Route::Item(_), &Method::DELETE) => "identities.delete",
-            (Route::Contacts, &Method::POST) => "contacts.create",
-            _ => return None,
-        })
-    }
-
-    pub fn handle(&self, namespaces: &Namespaces, ids: &IdSource, clock: &Clock, request: &ApiRequest) -> ApiResponse {
-        let revision = match self.revision(request) {
-            Ok(revision) => revision,
-            Err(error) => return error.into_response(self.default_revision),
+    /// The route table: the route a path names, 405 with `Allow` for a method it does not
+    /// take; then the API key.
+    fn route_request(&self, request: &ApiRequest, revision: Revision) -> Result<OrqRoute, OrqError> {
+        let route = Route::of(&request.path, revision).ok_or_else(|| OrqError::new(Code::NotFound, "Not Found"))?;
+        let operation = Operation::of(route, &request.method).ok_or(OrqError {
+            allow: Some(route.allow()),
+            ..OrqError::new(Code::Unimplemented, "Method Not Allowed")
+        })?;
+        self.check_api_key(request)?;
+        let item = match route {
+            Route::Item(id) => {
+                let start = id.as_ptr() as usize - request.path.as_ptr() as usize;
+                Some(start..start + id.len())
+            }
+            _ => None,
         };
-        self.dispatch(namespaces, ids, clock, request, revision).unwrap_or_else(|error| error.into_response(revision))
+        Ok(OrqRoute { operation, item, revision })
     }
 
     fn dispatch(
         &self,
-        namespaces: &Namespaces,
-        ids: &IdSource,
-        clock: &Clock,
+        route: &OrqRoute,
+        workspace: &Workspace<'_>,
+        sources: &Sources<'_>,
         request: &ApiRequest,
-        revision: Revision,
     ) -> Outcome {
-        let route = Route::of(&request.path, revision).ok_or_else(|| OrqError::new(Code::NotFound, "Not Found"))?;
-        let allow = match route {
-            Route::Collection => "GET, POST",
-            Route::Item(_) => "GET, PATCH, DELETE",
-            Route::Contacts => "POST",
-        };
-        let method = &request.method;
-        let known = matches!(
-            (route, method),
-            (Route::Collection, &Method::GET | &Method::POST)
-                | (Route::Item(_), &Method::GET | &Method::PATCH | &Method::DELETE)
-                | (Route::Contacts, &Method::POST)
-        );
-        if !known {
-            return Err(OrqError { allow: Some(allow), ..OrqError::new(Code::Unimplemented, "Method Not Allowed") });
-        }
-        self.check_api_key(request)?;
-        let namespace = namespaces.get(namespace_of(request));
-        let workspace = &namespace.orq;
+        let revision = route.revision;
+        let id = route.item.clone().map(|range| &request.path[range]).unwrap_or_default();
         // Only writes read the clock, so a stepping clock moves once per write.
-        let now = || clock.now_micros() / 1000;
-        match (route, method) {
-            (Route::Collection, &Method::GET) => self.list(workspace, request, revision),
-            (Route::Collection, _) => self.create(&namespace, ids, now(), request, revision),
-            (Route::Contacts, _) => self.upsert_contact(&namespace, ids, now(), request),
-            (Route::Item(id), &Method::GET) => self.retrieve(workspace, id, request, revision),
-            (Route::Item(id), &Method::PATCH) => self.update(workspace, id, now(), request, revision),
-            (Route::Item(id), _) => {
+        let now = || sources.clock.now_micros() / 1000;
+        let ids = sources.ids;
+        match route.operation {
+            Operation::List => self.list(workspace, request, revision),
+            Operation::Create => self.create(workspace, ids, now(), request, revision),
+            Operation::UpsertContact => self.upsert_contact(workspace, ids, now(), request),
+            Operation::Retrieve => self.retrieve(workspace, id, request, revision),
+            Operation::Update => self.update(workspace, id, now(), request, revision),
+            Operation::Delete => {
                 let identity = workspace.find(id).ok_or_else(|| OrqError::not_found(revision))?;
                 workspace.identities.remove(&identity.id).ok_or_else(|| OrqError::not_found(revision))?;
                 Ok(match revision {
@@ -300,7 +359,7 @@ impl OrqApi {
         Ok(flag)
     }
 
-    fn retrieve(&self, workspace: &OrqData, id: &str, request: &ApiRequest, revision: Revision) -> Outcome {
+    fn retrieve(&self, workspace: &Workspace<'_>, id: &str, request: &ApiRequest, revision: Revision) -> Outcome {
         let extras =
             Extras { metrics: Self::flag(request, "include_metrics")?, budget: Self::flag(request, "include_budget")? };
         let identity = workspace.find(id).ok_or_else(|| OrqError::not_found(revision))?;
@@ -309,7 +368,7 @@ impl OrqApi {
 
     fn create(
         &self,
-        namespace: &Namespace,
+        workspace: &Workspace<'_>,
         ids: &IdSource,
         now: i64,
         request: &ApiRequest,
@@ -321,7 +380,6 @@ impl OrqApi {
         };
         let fields = self.body(request, schema, revision)?;
         let identity = Arc::new(new_identity(ids, now, &fields));
-        let workspace = &namespace.orq;
         workspace.identities.insert(identity.clone(), now * 1000).map_err(|_| {
             OrqError::new(
                 Code::AlreadyExists,
@@ -338,9 +396,8 @@ impl OrqApi {
     }
 
     /// v1's `POST /v2/contacts`: update the identity with this external_id, or create it.
-    fn upsert_contact(&self, namespace: &Namespace, ids: &IdSource, now: i64, request: &ApiRequest) -> Outcome {
+    fn upsert_contact(&self, workspace: &Workspace<'_>, ids: &IdSource, now: i64, request: &ApiRequest) -> Outcome {
         let fields = self.body(request, "orq/v1/CreateIdentityRequest", Revision::V1)?;
-        let workspace = &namespace.orq;
         let external_id = fields.get("external_id").and_then(Value::as_str).unwrap_or_default();
         let identity = match workspace.identities.find_unique(external_id) {
             Some(id) => workspace
@@ -364,7 +421,14 @@ impl OrqApi {
         Ok(single(workspace, &identity, Revision::V1, Extras::default(), StatusCode::OK))
     }
 
-    fn update(&self, workspace: &OrqData, id: &str, now: i64, request: &ApiRequest, revision: Revision) -> Outcome {
+    fn update(
+        &self,
+        workspace: &Workspace<'_>,
+        id: &str,
+        now: i64,
+        request: &ApiRequest,
+        revision: Revision,
+    ) -> Outcome {
         let schema = match revision {
             Revision::Current => "orq/UpdateIdentityRequest",
             Revision::V1 => "orq/v1/UpdateIdentityRequest",
@@ -384,7 +448,7 @@ impl OrqApi {
         Ok(single(workspace, &updated, revision, Extras::default(), StatusCode::OK))
     }
 
-    fn list(&self, workspace: &OrqData, request: &ApiRequest, revision: Revision) -> Outcome {
+    fn list(&self, workspace: &Workspace<'_>, request: &ApiRequest, revision: Revision) -> Outcome {
         let query = ListQuery::parse(&request.query).map_err(OrqError::invalid)?;
         let keep = |identity: &OrqIdentity| self.matches(identity, &query);
         let (page, has_more) = match query.sort_by {
@@ -399,9 +463,9 @@ impl OrqApi {
                 out.push(b',');
             }
             match revision {
-                Revision::Current => identity.write_current(&workspace.workspace_id, extras, &mut out),
+                Revision::Current => identity.write_current(workspace.workspace_id, extras, &mut out),
                 // v1 documents metrics on every list item, asked for or not.
-                Revision::V1 => identity.write_v1(&workspace.workspace_id, true, &mut out),
+                Revision::V1 => identity.write_v1(workspace.workspace_id, true, &mut out),
             }
         }
         out.extend_from_slice(if has_more { br#"],"has_more":true}"# } else { br#"],"has_more":false}"# });
@@ -424,8 +488,71 @@ impl OrqApi {
     }
 }
 
+impl Vendor for OrqApi {
+    type Route = OrqRoute;
+
+    fn name(&self) -> &'static str {
+        "orq"
+    }
+
+    fn owns(&self, path: &str) -> bool {
+        owns(path)
+    }
+
+    fn route(&self, request: &ApiRequest) -> Routing<OrqRoute> {
+        let revision = match self.revision(request) {
+            Ok(revision) => revision,
+            Err(error) => return Routing::Answered(error.into_response(self.default_revision)),
+        };
+        match self.route_request(request, revision) {
+            Ok(route) => Routing::To(route),
+            Err(error) => Routing::Answered(error.into_response(revision)),
+        }
+    }
+
+    fn writes(&self, route: &OrqRoute) -> bool {
+        route.operation.writes()
+    }
+
+    fn handle(
+        &self,
+        route: OrqRoute,
+        namespace: &NamespaceRef,
+        sources: &Sources<'_>,
+        request: &ApiRequest,
+    ) -> ApiResponse {
+        let workspace = Workspace { data: &namespace.data.orq, workspace_id: &namespace.workspace_id };
+        self.dispatch(&route, &workspace, sources, request).unwrap_or_else(|error| error.into_response(route.revision))
+    }
+
+    fn operation_name(&self, request: &ApiRequest) -> Option<&'static str> {
+        // Only `/v2/contacts` depends on the revision; the header is read only for it.
+        let revision = if request.path == "/v2/contacts" { self.revision(request).ok()? } else { Revision::Current };
+        Operation::of(Route::of(&request.path, revision)?, &request.method).map(Operation::name)
+    }
+
+    fn generic_error(&self, error: GenericError, headers: &hyper::HeaderMap) -> ApiResponse {
+        let revision = headers
+            .get(REVISION_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(Revision::parse)
+            .unwrap_or(self.default_revision);
+        let error = match error {
+            GenericError::BodyTooLarge { max_bytes } => {
+                OrqError::new(Code::ResourceExhausted, format!("Request body is larger than {max_bytes} bytes"))
+            }
+            GenericError::UnreadableBody => OrqError::invalid("the request body could not be read"),
+            GenericError::NamespaceLimit { max } => {
+                OrqError::new(Code::Unavailable, crate::letta::namespace_limit_text(max))
+            }
+            GenericError::Internal => OrqError::new(Code::Internal, "internal error"),
+        };
+        error.into_response(revision)
+    }
+}
+
 fn single(
-    workspace: &OrqData,
+    workspace: &Workspace<'_>,
     identity: &OrqIdentity,
     revision: Revision,
     extras: Extras,
@@ -435,10 +562,10 @@ fn single(
     match revision {
         Revision::Current => {
             out.extend_from_slice(br#"{"identity":"#);
-            identity.write_current(&workspace.workspace_id, extras, &mut out);
+            identity.write_current(workspace.workspace_id, extras, &mut out);
             out.push(b'}');
         }
-        Revision::V1 => identity.write_v1(&workspace.workspace_id, extras.metrics, &mut out),
+        Revision::V1 => identity.write_v1(workspace.workspace_id, extras.metrics, &mut out),
     }
     json(status, out)
 }
@@ -516,7 +643,7 @@ fn unknown_cursor(name: &str, id: &str) -> OrqError {
 /// A page in the default order (newest first), walked from the cursor in the ordered index:
 /// O(log n + page) however many identities the workspace holds.
 fn page_by_creation(
-    workspace: &OrqData,
+    workspace: &Workspace<'_>,
     query: &ListQuery,
     keep: impl FnMut(&OrqIdentity) -> bool,
 ) -> Result<(Vec<Arc<OrqIdentity>>, bool), OrqError> {
@@ -546,7 +673,7 @@ fn page_by_creation(
 /// A page in another order, walked from the cursor in that order's index: O(log n + page) too,
 /// once the first request in that order has built the index.
 fn page_sorted(
-    workspace: &OrqData,
+    workspace: &Workspace<'_>,
     query: &ListQuery,
     sort: SortBy,
     keep: impl FnMut(&OrqIdentity) -> bool,

@@ -59,16 +59,12 @@ impl Record for OrqIdentity {
 }
 
 /// One workspace's orq data.
+#[derive(Default)]
 pub struct OrqData {
-    pub workspace_id: String,
     pub identities: Collection<OrqIdentity>,
 }
 
 impl OrqData {
-    pub fn new(workspace_id: String) -> OrqData {
-        OrqData { workspace_id, identities: Collection::default() }
-    }
-
     /// An identity by its `_id`, else by its `external_id`.
     pub fn find(&self, id_or_external_id: &str) -> Option<Arc<OrqIdentity>> {
         self.identities.get(id_or_external_id).or_else(|| {
