@@ -14,7 +14,7 @@ use identity_mock::json_text::JsonText;
 use identity_mock::letta::model::{Identity, IdentityType, Properties, Property};
 use identity_mock::letta::{pyjson, validation};
 use identity_mock::orq::model::{Extras, OrqIdentity};
-use identity_mock::schema::Schemas;
+use identity_mock::schema::{SchemaId, Schemas};
 use identity_mock::store::{Collection, PageBounds};
 use serde_json::{json, Number, Value};
 use std::hint::black_box;
@@ -94,8 +94,8 @@ fn validation_benches(c: &mut Criterion) {
     let schemas = Schemas::bundled().expect("bundled schemas compile");
     let valid: Value = serde_json::from_str(VALID_CREATE).expect("valid JSON");
     let invalid = invalid_create();
-    assert!(validation::validate(schemas, "letta/IdentityCreate", "body", &valid).is_empty());
-    let errors = validation::validate(schemas, "letta/IdentityCreate", "body", &invalid);
+    assert!(validation::validate(schemas, SchemaId::LettaIdentityCreate, "body", &valid).is_empty());
+    let errors = validation::validate(schemas, SchemaId::LettaIdentityCreate, "body", &invalid);
     assert!(errors.len() >= 5, "the invalid body should give a realistic error list, got {}", errors.len());
 
     let mut group = c.benchmark_group("letta_validation");
@@ -108,10 +108,10 @@ fn validation_benches(c: &mut Criterion) {
         })
     });
     group.bench_function("validate_create_valid", |b| {
-        b.iter(|| validation::validate(schemas, "letta/IdentityCreate", "body", black_box(&valid)))
+        b.iter(|| validation::validate(schemas, SchemaId::LettaIdentityCreate, "body", black_box(&valid)))
     });
     group.bench_function("validate_create_invalid", |b| {
-        b.iter(|| validation::validate(schemas, "letta/IdentityCreate", "body", black_box(&invalid)))
+        b.iter(|| validation::validate(schemas, SchemaId::LettaIdentityCreate, "body", black_box(&invalid)))
     });
     group.bench_function(BenchmarkId::new("render_python_repr", format!("{}_errors", errors.len())), |b| {
         b.iter(|| validation::render(black_box(&errors)))

@@ -79,17 +79,9 @@ pub struct LoadSummary(Value);
 
 impl LoadSummary {
     pub fn of(fixtures: &Fixtures, namespace: &str) -> LoadSummary {
-        let set = &fixtures.common;
-        LoadSummary(json!({
-            "namespace": namespace,
-            "loaded": {
-                "letta_identities": set.letta_identities.len(),
-                "letta_agents": set.letta_agents.len(),
-                "letta_blocks": set.letta_blocks.len(),
-                "orq_identities": set.orq_identities.len(),
-                "named_namespaces": fixtures.namespaces.keys().collect::<Vec<_>>(),
-            }
-        }))
+        let mut loaded = fixtures.common.counts();
+        loaded.insert("named_namespaces".into(), json!(fixtures.namespaces.keys().collect::<Vec<_>>()));
+        LoadSummary(json!({ "namespace": namespace, "loaded": loaded }))
     }
 }
 

@@ -3,20 +3,20 @@
 //! of it is used; a bad one is refused whole, with every problem named by file, JSON pointer and
 //! rule.
 //!
-//! A document holds `letta` and `orq` sections, which every namespace starts with, and optionally
-//! `namespaces: {"<name>": {"letta": …, "orq": …}}`, which a named namespace starts with instead.
-//! `GET /__admin/state` writes the whole state in this format, so a dump loads back as it was.
+//! A document holds one section per vendor (`letta`, `orq`; each vendor reads, checks, applies
+//! and dumps its own, see [`crate::section::Section`]), which every namespace starts with, and
+//! optionally `namespaces: {"<name>": {"letta": …, "orq": …}}`, which a named namespace starts
+//! with instead. `GET /__admin/state` writes the whole state in this format, so a dump loads back
+//! as it was.
 
-use crate::clock::rfc3339_micros;
 use crate::data::Namespace;
 use crate::ids::IdSource;
-use crate::json_text::JsonText;
-use crate::letta::model::{Entity, Identity, IdentityType, Properties};
-use crate::orq::model::{iso_millis, metrics_from_json, metrics_to_json, OrqIdentity};
+use crate::letta::fixtures::LettaFixtures;
+use crate::orq::fixtures::OrqFixtures;
 use crate::schema::Schemas;
-use foldhash::fast::RandomState;
-use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use crate::section::Section;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,48 +57,19 @@ impl fmt::Display for FixtureError {
 
 impl std::error::Error for FixtureError {}
 
-/// A Letta identity to seed, with its creation time when the document gives one.
-#[derive(Clone, Debug)]
-pub struct LettaSeed {
-    pub identity: Arc<Identity>,
-    pub created_micros: Option<i64>,
-}
-
-/// The data of one namespace, validated and ready to be stored. Its records are shared with every
-/// namespace seeded from it, not copied: a namespace gets its own copy of a record when it changes it.
+/// The data of one namespace, validated and ready to be stored: a section per vendor. Its records
+/// are shared with every namespace seeded from it, not copied: a namespace gets its own copy of a
+/// record when it changes it.
 #[derive(Clone, Debug, Default)]
 pub struct FixtureSet {
-    pub letta_identities: Vec<LettaSeed>,
-    pub letta_agents: Vec<Arc<Entity>>,
-    pub letta_blocks: Vec<Arc<Entity>>,
-    /// `created_millis` 0 means "when the namespace is created".
-    pub orq_identities: Vec<Arc<OrqIdentity>>,
+    pub letta: LettaFixtures,
+    pub orq: OrqFixtures,
     /// Where each record came from, for problems that name its place.
     origins: Origins,
 }
 
-/// The kinds of record a set holds, with where they sit in a document.
-#[derive(Clone, Copy, Debug)]
-enum Kind {
-    LettaIdentity,
-    LettaAgent,
-    LettaBlock,
-    OrqIdentity,
-}
-
-impl Kind {
-    fn pointer(self) -> &'static str {
-        match self {
-            Kind::LettaIdentity => "letta/identities",
-            Kind::LettaAgent => "letta/agents",
-            Kind::LettaBlock => "letta/blocks",
-            Kind::OrqIdentity => "orq/identities",
-        }
-    }
-}
-
-/// The documents merged into a set, in order, with how many records of each kind each gave: a
-/// record's place (file and JSON pointer) follows from its index, so no record has to carry it.
+/// The documents merged into a set, in order, with how many records each gave to each list: a
+/// record's place (file and JSON pointer) follows from its index, so no record carries it.
 #[derive(Clone, Debug, Default)]
 struct Origins(Vec<DocumentPart>);
 
@@ -107,28 +78,23 @@ struct DocumentPart {
     document: Arc<str>,
     /// `""`, or `/namespaces/<name>` for a named namespace's sections.
     pointer: String,
-    /// Records of each [`Kind`], in its order.
-    counts: [usize; 4],
+    /// `(section, list)` and how many records the document gave it.
+    counts: Vec<((&'static str, &'static str), usize)>,
 }
 
 impl Origins {
-    /// `file: /letta/identities/3`, the place of the `index`-th record of `kind` in the set.
-    fn place(&self, kind: Kind, index: usize) -> String {
+    /// `file: /letta/identities/3`: the place of the `index`-th record of a section's list.
+    fn place(&self, section: &'static str, list: &'static str, index: usize) -> String {
         let mut rest = index;
         for part in &self.0 {
-            let count = part.counts[kind as usize];
+            let count = part.counts.iter().find(|(key, _)| *key == (section, list)).map_or(0, |(_, n)| *n);
             if rest < count {
-                return format!("{}: {}/{}/{rest}", part.document, part.pointer, kind.pointer());
+                return format!("{}: {}/{section}/{list}/{rest}", part.document, part.pointer);
             }
             rest -= count;
         }
-        format!("{} {index}", kind.pointer())
+        format!("{section}/{list} {index}")
     }
-}
-
-/// A value as JSON shows it: `"text"` or `null`.
-fn json_text(value: Option<&str>) -> String {
-    serde_json::to_string(&value).unwrap_or_default()
 }
 
 /// A whole fixtures document (or several, merged).
@@ -157,9 +123,9 @@ impl Fixtures {
                 Err(error) => problems.extend(error.problems),
             }
         }
-        problems.extend(fixtures.common.check_references());
+        problems.extend(fixtures.common.check());
         for set in fixtures.namespaces.values() {
-            problems.extend(set.check_references());
+            problems.extend(set.check());
         }
         if problems.is_empty() {
             Ok(fixtures)
@@ -183,98 +149,21 @@ impl Fixtures {
 
 impl FixtureSet {
     fn extend(&mut self, other: FixtureSet) {
-        self.letta_identities.extend(other.letta_identities);
-        self.letta_agents.extend(other.letta_agents);
-        self.letta_blocks.extend(other.letta_blocks);
-        self.orq_identities.extend(other.orq_identities);
+        self.letta.extend(other.letta);
+        self.orq.extend(other.orq);
         self.origins.0.extend(other.origins.0);
+    }
+
+    fn place<S: Section>(&self) -> impl Fn(&'static str, usize) -> String + '_ {
+        move |list, index| self.origins.place(S::KEY, list, index)
     }
 
     /// Problems inside the set: duplicates and dangling links, each naming its place and, for a
     /// duplicate, the place of the first.
-    fn check_references(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        let place = |kind, index| self.origins.place(kind, index);
-        let agents = self.unique_ids(Kind::LettaAgent, &self.letta_agents, &mut problems);
-        let blocks = self.unique_ids(Kind::LettaBlock, &self.letta_blocks, &mut problems);
-        let capacity = self.letta_identities.len();
-        let mut identity_ids = HashMap::with_capacity_and_hasher(capacity, RandomState::default());
-        let mut keys = HashMap::with_capacity_and_hasher(capacity, RandomState::default());
-        for (index, LettaSeed { identity, .. }) in self.letta_identities.iter().enumerate() {
-            if let Some(first) = identity_ids.insert(&*identity.id, index) {
-                problems.push(format!(
-                    "{}: id {} is used twice (first at {})",
-                    place(Kind::LettaIdentity, index),
-                    json_text(Some(&identity.id)),
-                    place(Kind::LettaIdentity, first)
-                ));
-            }
-            let key = (identity.identifier_key.as_str(), identity.project_id.as_deref());
-            if let Some(first) = keys.insert(key, index) {
-                problems.push(format!(
-                    "{}: identifier_key {} with project_id {} is used twice (first at {})",
-                    place(Kind::LettaIdentity, index),
-                    json_text(Some(&identity.identifier_key)),
-                    json_text(identity.project_id.as_deref()),
-                    place(Kind::LettaIdentity, first)
-                ));
-            }
-            for (links, kind, known, list) in [
-                (&identity.agent_ids, "agent", &agents, "agent_ids"),
-                (&identity.block_ids, "block", &blocks, "block_ids"),
-            ] {
-                for (at, id) in links.iter().enumerate().filter(|(_, id)| !known.contains_key(id.as_str())) {
-                    problems.push(format!(
-                        "{}/{list}/{at}: {kind} {} is not in the fixtures (add it to letta.{kind}s)",
-                        place(Kind::LettaIdentity, index),
-                        json_text(Some(id))
-                    ));
-                }
-            }
-        }
-        let capacity = self.orq_identities.len();
-        let mut orq_ids = HashMap::with_capacity_and_hasher(capacity, RandomState::default());
-        let mut external_ids = HashMap::with_capacity_and_hasher(capacity, RandomState::default());
-        for (index, identity) in self.orq_identities.iter().enumerate() {
-            if let Some(first) = orq_ids.insert(&*identity.id, index) {
-                problems.push(format!(
-                    "{}: _id {} is used twice (first at {})",
-                    place(Kind::OrqIdentity, index),
-                    json_text(Some(&identity.id)),
-                    place(Kind::OrqIdentity, first)
-                ));
-            }
-            if let Some(first) = external_ids.insert(identity.external_id.as_str(), index) {
-                problems.push(format!(
-                    "{}: external_id {} is used twice (first at {})",
-                    place(Kind::OrqIdentity, index),
-                    json_text(Some(&identity.external_id)),
-                    place(Kind::OrqIdentity, first)
-                ));
-            }
-        }
+    fn check(&self) -> Vec<String> {
+        let mut problems = self.letta.check(&self.place::<LettaFixtures>());
+        problems.extend(self.orq.check(&self.place::<OrqFixtures>()));
         problems
-    }
-
-    /// The ids of agents or blocks, each with its first index; a repeated id is a problem.
-    fn unique_ids<'a>(
-        &self,
-        kind: Kind,
-        items: &'a [Arc<Entity>],
-        problems: &mut Vec<String>,
-    ) -> HashMap<&'a str, usize, RandomState> {
-        let mut seen = HashMap::with_capacity_and_hasher(items.len(), RandomState::default());
-        for (index, item) in items.iter().enumerate() {
-            if let Some(first) = seen.insert(&*item.id, index) {
-                problems.push(format!(
-                    "{}: id {} is used twice (first at {})",
-                    self.origins.place(kind, index),
-                    json_text(Some(&item.id)),
-                    self.origins.place(kind, first)
-                ));
-            }
-        }
-        seen
     }
 
     /// Stores the set in `namespace`. Links may point at agents and blocks the namespace already
@@ -282,76 +171,10 @@ impl FixtureSet {
     /// key is taken, nothing does and the problems are returned. `now_micros` is the creation time
     /// of records that give none.
     pub fn apply(&self, namespace: &Arc<Namespace>, now_micros: i64) -> Result<Receipt, Vec<String>> {
-        let mut problems = Vec::new();
-        let letta = &namespace.letta;
-        for (index, LettaSeed { identity, .. }) in self.letta_identities.iter().enumerate() {
-            for (links, kind, in_set, stored, list) in [
-                (&identity.agent_ids, "agent", &self.letta_agents, &letta.agents, "agent_ids"),
-                (&identity.block_ids, "block", &self.letta_blocks, &letta.blocks, "block_ids"),
-            ] {
-                for (at, id) in links.iter().enumerate() {
-                    if !in_set.iter().any(|item| *item.id == **id) && !stored.contains(id) {
-                        problems.push(format!(
-                            "{}/{list}/{at}: {kind} {} is neither in the document nor in the namespace",
-                            self.origins.place(Kind::LettaIdentity, index),
-                            json_text(Some(id))
-                        ));
-                    }
-                }
-            }
-        }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        let mut undo = Undo::default();
-        for (kind, collection, items, ids) in [
-            (Kind::LettaAgent, &letta.agents, &self.letta_agents, &mut undo.agents),
-            (Kind::LettaBlock, &letta.blocks, &self.letta_blocks, &mut undo.blocks),
-        ] {
-            for (index, item) in items.iter().enumerate() {
-                let created =
-                    item.json.get("created_at").and_then(Value::as_str).and_then(parse_rfc3339_micros).unwrap_or(0);
-                match collection.insert(item.clone(), created) {
-                    Ok(()) => ids.push(item.id.clone()),
-                    Err(_) => problems.push(format!(
-                        "{}: id {} is taken in the namespace",
-                        self.origins.place(kind, index),
-                        json_text(Some(&item.id))
-                    )),
-                }
-            }
-        }
-        for (index, LettaSeed { identity, created_micros }) in self.letta_identities.iter().enumerate() {
-            match letta.identities.insert(identity.clone(), created_micros.unwrap_or(now_micros)) {
-                Ok(()) => undo.letta_identities.push(identity.id.clone()),
-                Err(_) => problems.push(format!(
-                    "{}: id {}, or identifier_key {} with project_id {}, is taken in the namespace",
-                    self.origins.place(Kind::LettaIdentity, index),
-                    json_text(Some(&identity.id)),
-                    json_text(Some(&identity.identifier_key)),
-                    json_text(identity.project_id.as_deref())
-                )),
-            }
-        }
-        for (index, identity) in self.orq_identities.iter().enumerate() {
-            // Only an identity without timestamps is copied: it is created now.
-            let stored = if identity.created_millis == 0 {
-                let now = now_micros / 1000;
-                Arc::new(OrqIdentity { created_millis: now, updated_millis: now, ..OrqIdentity::clone(identity) })
-            } else {
-                identity.clone()
-            };
-            match namespace.orq.identities.insert(stored.clone(), stored.created_millis * 1000) {
-                Ok(()) => undo.orq_identities.push(identity.id.clone()),
-                Err(_) => problems.push(format!(
-                    "{}: _id {}, or external_id {}, is taken in the namespace",
-                    self.origins.place(Kind::OrqIdentity, index),
-                    json_text(Some(&identity.id)),
-                    json_text(Some(&identity.external_id))
-                )),
-            }
-        }
-        let receipt = Receipt { namespace: namespace.clone(), added: undo };
+        let mut receipt = Receipt { namespace: namespace.clone(), letta: Default::default(), orq: Default::default() };
+        let mut problems =
+            self.letta.apply(&namespace.letta, now_micros, &self.place::<LettaFixtures>(), &mut receipt.letta);
+        problems.extend(self.orq.apply(&namespace.orq, now_micros, &self.place::<OrqFixtures>(), &mut receipt.orq));
         if problems.is_empty() {
             Ok(receipt)
         } else {
@@ -359,51 +182,49 @@ impl FixtureSet {
             Err(problems)
         }
     }
+
+    /// How many records each vendor's lists hold, for the admin API's answer to a load.
+    pub fn counts(&self) -> Map<String, Value> {
+        let mut counts = Map::new();
+        section_counts::<LettaFixtures>(&self.letta, &mut counts);
+        section_counts::<OrqFixtures>(&self.orq, &mut counts);
+        counts
+    }
+}
+
+/// `letta_identities: 5`, and so on, for each list of a section.
+fn section_counts<S: Section>(section: &S, out: &mut Map<String, Value>) {
+    for (list, count) in S::LISTS.iter().zip(section.counts()) {
+        out.insert(format!("{}_{list}", S::KEY), Value::from(count));
+    }
 }
 
 /// What [`FixtureSet::apply`] added, so that it can be taken back: by apply itself when a record
 /// cannot land, or by a caller whose later step failed.
 pub struct Receipt {
     namespace: Arc<Namespace>,
-    added: Undo,
+    letta: <LettaFixtures as Section>::Added,
+    orq: <OrqFixtures as Section>::Added,
 }
 
 impl Receipt {
     /// Removes what the set added.
     pub fn undo(self) {
-        self.added.run(&self.namespace);
+        LettaFixtures::undo(&self.namespace.letta, self.letta);
+        OrqFixtures::undo(&self.namespace.orq, self.orq);
     }
 }
 
-#[derive(Default)]
-struct Undo {
-    agents: Vec<Arc<str>>,
-    blocks: Vec<Arc<str>>,
-    letta_identities: Vec<Arc<str>>,
-    orq_identities: Vec<Arc<str>>,
+/// A namespace's whole state as sections of a fixtures document.
+pub fn dump_namespace(namespace: &Namespace) -> Value {
+    let mut sections = Map::new();
+    sections.insert(LettaFixtures::KEY.into(), LettaFixtures::dump(&namespace.letta));
+    sections.insert(OrqFixtures::KEY.into(), OrqFixtures::dump(&namespace.orq));
+    Value::Object(sections)
 }
 
-impl Undo {
-    fn run(self, namespace: &Namespace) {
-        for id in self.letta_identities {
-            namespace.letta.identities.remove(&id);
-        }
-        for id in self.agents {
-            namespace.letta.agents.remove(&id);
-        }
-        for id in self.blocks {
-            namespace.letta.blocks.remove(&id);
-        }
-        for id in self.orq_identities {
-            namespace.orq.identities.remove(&id);
-        }
-    }
-}
-
-fn parse_rfc3339_micros(text: &str) -> Option<i64> {
-    let parsed = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
-    i64::try_from(parsed.unix_timestamp_nanos() / 1000).ok()
-}
+/// The section keys a document may hold besides `namespaces`.
+const SECTIONS: [&str; 2] = [LettaFixtures::KEY, OrqFixtures::KEY];
 
 fn read_documents(path: &Path) -> Result<Vec<(String, String)>, FixtureError> {
     let fail = |problem: String| FixtureError { problems: vec![problem] };
@@ -440,9 +261,10 @@ pub fn parse_document(name: &str, text: &str, schemas: &Schemas, ids: &IdSource)
     let Some(sections) = document.as_object() else {
         return Err(FixtureError { problems: vec![format!("{name}: the document must be a JSON object")] });
     };
+    let known = SECTIONS.join(", ");
     let mut problems = Vec::new();
-    for key in sections.keys().filter(|key| !matches!(key.as_str(), "letta" | "orq" | "namespaces")) {
-        problems.push(format!("{name}: /{key}: unknown section (known: letta, orq, namespaces)"));
+    for key in sections.keys().filter(|key| *key != "namespaces" && !SECTIONS.contains(&key.as_str())) {
+        problems.push(format!("{name}: /{key}: unknown section (known: {known}, namespaces)"));
     }
     let no_namespaces = Map::new();
     let named = match sections.get("namespaces") {
@@ -458,11 +280,11 @@ pub fn parse_document(name: &str, text: &str, schemas: &Schemas, ids: &IdSource)
         .filter_map(|(namespace, value)| {
             let pointer = namespace_pointer(namespace);
             let Some(inner) = value.as_object() else {
-                problems.push(format!("{name}: {pointer}: must be an object with letta and orq sections"));
+                problems.push(format!("{name}: {pointer}: must be an object with {known} sections"));
                 return None;
             };
-            for key in inner.keys().filter(|key| !matches!(key.as_str(), "letta" | "orq")) {
-                problems.push(format!("{name}: {pointer}/{key}: unknown section (known: letta, orq)"));
+            for key in inner.keys().filter(|key| !SECTIONS.contains(&key.as_str())) {
+                problems.push(format!("{name}: {pointer}/{key}: unknown section (known: {known})"));
             }
             Some((namespace, inner))
         })
@@ -506,14 +328,14 @@ fn check_sections(
     schemas: &Schemas,
     problems: &mut Vec<String>,
 ) {
-    for (section, schema_name) in [("letta", "letta/Fixtures"), ("orq", "orq/Fixtures")] {
+    for (section, schema) in [(LettaFixtures::KEY, LettaFixtures::SCHEMA), (OrqFixtures::KEY, OrqFixtures::SCHEMA)] {
         let Some(value) = sections.get(section) else { continue };
-        for error in schemas.get(schema_name).validator.iter_errors(value) {
+        for error in schemas.get(schema).validator.iter_errors(value) {
             // The rule is named by the file and pointer of the keyword that failed, wherever $ref led.
             let rule = error
                 .absolute_keyword_location()
                 .map(|uri| uri.as_str().replace(crate::schema::BASE_URI, "schemas/"))
-                .unwrap_or_else(|| format!("schemas/{schema_name}.json#{}", error.schema_path().as_str()));
+                .unwrap_or_else(|| format!("schemas/{}.json#{}", schema.name(), error.schema_path().as_str()));
             problems
                 .push(format!("{name}: {pointer}/{section}{}: {error} (rule: {rule})", error.instance_path().as_str()));
         }
@@ -521,152 +343,13 @@ fn check_sections(
 }
 
 fn read_set(document: &Arc<str>, pointer: String, sections: &Map<String, Value>, ids: &IdSource) -> FixtureSet {
-    let mut set = sections.get("letta").map(|letta| letta_section(letta, ids)).unwrap_or_default();
-    if let Some(orq) = sections.get("orq") {
-        set.orq_identities = orq_section(orq, ids);
-    }
-    let counts = [set.letta_identities.len(), set.letta_agents.len(), set.letta_blocks.len(), set.orq_identities.len()];
-    set.origins = Origins(vec![DocumentPart { document: document.clone(), pointer, counts }]);
-    set
-}
-
-fn text(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(String::from)
-}
-
-fn strings(value: &Value, key: &str) -> Vec<String> {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
-        .unwrap_or_default()
-}
-
-/// Reads an `orq` section the schema already accepted.
-fn orq_section(orq: &Value, ids: &IdSource) -> Vec<Arc<OrqIdentity>> {
-    let millis = |item: &Value, key: &str| {
-        item.get(key).and_then(Value::as_str).and_then(parse_rfc3339_micros).map_or(0, |micros| micros / 1000)
-    };
-    let items = orq.get("identities").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    items
-        .iter()
-        .map(|item| {
-            let created = millis(item, "created");
-            let updated = millis(item, "updated");
-            Arc::new(OrqIdentity {
-                id: text(item, "_id").unwrap_or_else(|| ids.ulid(u64::try_from(created).unwrap_or(0))).into(),
-                external_id: text(item, "external_id").unwrap_or_default(),
-                display_name: text(item, "display_name"),
-                email: text(item, "email"),
-                avatar_url: text(item, "avatar_url"),
-                tags: strings(item, "tags"),
-                metadata: JsonText::encode(item.get("metadata").unwrap_or(&Value::Object(Map::new()))),
-                created_millis: created,
-                // An identity never updated was last updated when it was created.
-                updated_millis: if updated == 0 { created } else { updated },
-                metrics: item.get("metrics").and_then(Value::as_object).map(metrics_from_json),
-                budget: item.get("budget").map(JsonText::encode),
-            })
-        })
-        .collect()
-}
-
-/// Reads a `letta` section the schema already accepted.
-fn letta_section(letta: &Value, ids: &IdSource) -> FixtureSet {
-    let list = |key: &str| letta.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    let identities = list("identities")
-        .iter()
-        .map(|item| LettaSeed {
-            identity: Arc::new(Identity {
-                id: text(item, "id").unwrap_or_else(|| format!("identity-{}", ids.uuid4())).into(),
-                identifier_key: text(item, "identifier_key").unwrap_or_default(),
-                name: text(item, "name").unwrap_or_default(),
-                identity_type: item
-                    .get("identity_type")
-                    .and_then(Value::as_str)
-                    .and_then(IdentityType::parse)
-                    .unwrap_or(IdentityType::Other),
-                project_id: text(item, "project_id"),
-                properties: item.get("properties").map(Properties::from_json).unwrap_or_default(),
-                agent_ids: strings(item, "agent_ids"),
-                block_ids: strings(item, "block_ids"),
-            }),
-            created_micros: item.get("created_at").and_then(Value::as_str).and_then(parse_rfc3339_micros),
-        })
-        .collect();
-    let entities = |key: &str| -> Vec<Arc<Entity>> {
-        list(key)
-            .iter()
-            .map(|item| Arc::new(Entity { id: text(item, "id").unwrap_or_default().into(), json: item.clone() }))
-            .collect()
-    };
-    FixtureSet {
-        letta_identities: identities,
-        letta_agents: entities("agents"),
-        letta_blocks: entities("blocks"),
-        ..FixtureSet::default()
-    }
-}
-
-/// A namespace's whole state as `letta` and `orq` sections of a fixtures document.
-pub fn dump_namespace(namespace: &Namespace) -> Value {
-    let letta = &namespace.letta;
-    let identities: Vec<Value> = letta
-        .identities
-        .snapshot()
-        .into_iter()
-        .map(|(order, identity)| {
-            json!({
-                "id": &*identity.id,
-                "identifier_key": identity.identifier_key,
-                "name": identity.name,
-                "identity_type": identity.identity_type.as_str(),
-                "project_id": identity.project_id,
-                "properties": identity.properties.text(),
-                "agent_ids": identity.agent_ids,
-                "block_ids": identity.block_ids,
-                "created_at": rfc3339_micros(order.created_at_micros),
-            })
-        })
-        .collect();
-    let entities = |collection: &crate::store::Collection<Entity>| -> Vec<Value> {
-        collection.snapshot().into_iter().map(|(_, entity)| entity.json.clone()).collect()
-    };
-    let orq: Vec<Value> = namespace
-        .orq
-        .identities
-        .snapshot()
-        .into_iter()
-        .map(|(_, identity)| {
-            let mut out = Map::new();
-            out.insert("_id".into(), Value::from(&*identity.id));
-            out.insert("external_id".into(), Value::from(identity.external_id.as_str()));
-            for (key, value) in [
-                ("display_name", &identity.display_name),
-                ("email", &identity.email),
-                ("avatar_url", &identity.avatar_url),
-            ] {
-                if let Some(value) = value {
-                    out.insert(key.into(), Value::from(value.as_str()));
-                }
-            }
-            out.insert("tags".into(), Value::from(identity.tags.clone()));
-            out.insert("metadata".into(), identity.metadata.to_value());
-            out.insert("created".into(), Value::from(iso_millis(identity.created_millis)));
-            out.insert("updated".into(), Value::from(iso_millis(identity.updated_millis)));
-            if let Some(metrics) = &identity.metrics {
-                out.insert("metrics".into(), metrics_to_json(metrics));
-            }
-            if let Some(budget) = &identity.budget {
-                out.insert("budget".into(), budget.to_value());
-            }
-            Value::Object(out)
-        })
-        .collect();
-    json!({
-        "letta": {"identities": identities, "agents": entities(&letta.agents), "blocks": entities(&letta.blocks)},
-        "orq": {"identities": orq},
-    })
+    let letta = sections.get(LettaFixtures::KEY).map(|section| LettaFixtures::read(section, ids)).unwrap_or_default();
+    let orq = sections.get(OrqFixtures::KEY).map(|section| OrqFixtures::read(section, ids)).unwrap_or_default();
+    let mut counts = Vec::new();
+    counts.extend(LettaFixtures::LISTS.iter().map(|list| (LettaFixtures::KEY, *list)).zip(letta.counts()));
+    counts.extend(OrqFixtures::LISTS.iter().map(|list| (OrqFixtures::KEY, *list)).zip(orq.counts()));
+    let origins = Origins(vec![DocumentPart { document: document.clone(), pointer, counts }]);
+    FixtureSet { letta, orq, origins }
 }
 
 #[cfg(test)]
@@ -684,23 +367,24 @@ mod tests {
     #[test]
     fn bundled_orq_fixtures_have_tags_metadata_metrics_and_a_budget() {
         let set = bundled().common;
-        assert!(set.orq_identities.len() >= 4);
-        assert!(set.orq_identities.iter().any(|i| !i.tags.is_empty() && i.metadata.as_str() != "{}"));
-        assert!(set.orq_identities.iter().any(|i| i.metrics.is_some()));
-        assert!(set.orq_identities.iter().any(|i| i.budget.is_some()));
+        assert!(set.orq.identities.len() >= 4);
+        assert!(set.orq.identities.iter().any(|i| !i.tags.is_empty() && i.metadata.as_str() != "{}"));
+        assert!(set.orq.identities.iter().any(|i| i.metrics.is_some()));
+        assert!(set.orq.identities.iter().any(|i| i.budget.is_some()));
     }
 
     #[test]
     fn bundled_fixtures_are_valid_and_linked() {
         let set = bundled().common;
-        assert!(set.letta_identities.len() >= 5);
-        assert_eq!(set.letta_agents.len(), 2);
+        assert!(set.letta.identities.len() >= 5);
+        assert_eq!(set.letta.agents.len(), 2);
         assert!(set
-            .letta_identities
+            .letta
+            .identities
             .iter()
             .any(|s| !s.identity.agent_ids.is_empty() && !s.identity.block_ids.is_empty()));
         for kind in ["org", "user", "other"] {
-            assert!(set.letta_identities.iter().any(|s| s.identity.identity_type.as_str() == kind), "{kind}");
+            assert!(set.letta.identities.iter().any(|s| s.identity.identity_type.as_str() == kind), "{kind}");
         }
     }
 
@@ -736,7 +420,7 @@ mod tests {
         let fixtures =
             parse(r#"{"letta": {"identities": [{"identifier_key": "k", "name": "n", "identity_type": "user"}]}}"#)
                 .unwrap();
-        assert_eq!(fixtures.common.letta_identities[0].identity.id.len(), 45);
+        assert_eq!(fixtures.common.letta.identities[0].identity.id.len(), 45);
     }
 
     #[test]
@@ -748,8 +432,8 @@ mod tests {
             for (name, text) in documents {
                 fixtures.extend(parse_document(name, text, schemas, &ids).unwrap());
             }
-            let mut problems = fixtures.common.check_references();
-            problems.extend(fixtures.namespaces.values().flat_map(FixtureSet::check_references));
+            let mut problems = fixtures.common.check();
+            problems.extend(fixtures.namespaces.values().flat_map(FixtureSet::check));
             problems
         };
         let person = |key: &str| format!(r#"{{"identifier_key": "{key}", "name": "n", "identity_type": "user"}}"#);
@@ -780,14 +464,14 @@ mod tests {
                 "namespaces": {"team-a": {"orq": {"identities": [{"external_id": "a1"}, {"external_id": "a2"}]}}}}"#,
         )
         .unwrap();
-        assert_eq!(fixtures.for_namespace("team-a").orq_identities.len(), 2);
-        assert_eq!(fixtures.for_namespace("other").orq_identities[0].external_id, "common");
+        assert_eq!(fixtures.for_namespace("team-a").orq.identities.len(), 2);
+        assert_eq!(fixtures.for_namespace("other").orq.identities[0].external_id, "common");
     }
 
     #[test]
     fn microsecond_timestamps_round_trip() {
         for micros in [0, 1_795_433_889_053_018, 1_709_251_199_999_999] {
-            assert_eq!(parse_rfc3339_micros(&rfc3339_micros(micros)), Some(micros));
+            assert_eq!(crate::section::parse_rfc3339_micros(&crate::clock::rfc3339_micros(micros)), Some(micros));
         }
     }
 }

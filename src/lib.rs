@@ -71,6 +71,7 @@ pub mod openapi;
 pub mod orq;
 pub mod persist;
 pub mod schema;
+pub mod section;
 pub mod server;
 pub mod store;
 pub mod vendor;

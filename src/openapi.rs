@@ -1,7 +1,7 @@
 //! `GET /openapi.json`: the OpenAPI 3.1 document of everything the server serves (both APIs and
 //! the admin API), built from the same schemas that validate requests.
 
-use crate::schema::{files, Schemas};
+use crate::schema::{files, SchemaId, Schemas};
 use serde_json::{json, Map, Value};
 
 /// The component name of a schema file: `orq/v1/Identity` is `orq.v1.Identity`.
@@ -9,8 +9,8 @@ fn component(name: &str) -> String {
     name.replace('/', ".")
 }
 
-fn reference(name: &str) -> Value {
-    json!({"$ref": format!("#/components/schemas/{}", component(name))})
+fn reference(id: SchemaId) -> Value {
+    json!({"$ref": format!("#/components/schemas/{}", component(id.name()))})
 }
 
 /// Rewrites the file references of a schema in `folder` to component references.
@@ -38,8 +38,8 @@ fn rewrite(value: &mut Value, folder: &str) {
     }
 }
 
-fn body(name: &str) -> Value {
-    json!({"required": true, "content": {"application/json": {"schema": reference(name)}}})
+fn body(id: SchemaId) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": reference(id)}}})
 }
 
 fn response(description: &str, schema: Value) -> Value {
@@ -47,8 +47,8 @@ fn response(description: &str, schema: Value) -> Value {
 }
 
 /// The query parameters a query schema declares.
-fn query_parameters(schemas: &Schemas, name: &str) -> Vec<Value> {
-    let document = &schemas.get(name).document;
+fn query_parameters(schemas: &Schemas, id: SchemaId) -> Vec<Value> {
+    let document = &schemas.get(id).document;
     let mut parameters = Vec::new();
     if let Some(properties) = document["properties"].as_object() {
         for (parameter, schema) in properties {
@@ -64,14 +64,14 @@ fn query_parameters(schemas: &Schemas, name: &str) -> Vec<Value> {
 }
 
 fn letta_paths(schemas: &Schemas) -> Map<String, Value> {
-    let identity = reference("letta/Identity");
+    let identity = reference(SchemaId::LettaIdentity);
     let invalid = response(
         "Validation error: the pydantic error list as a Python repr string",
-        reference("letta/ValidationErrorBody"),
+        reference(SchemaId::LettaValidationErrorBody),
     );
-    let detail = |text: &str| response(text, reference("letta/DetailError"));
+    let detail = |text: &str| response(text, reference(SchemaId::LettaDetailError));
     let id_parameter =
-        json!({"name": "identity_id", "in": "path", "required": true, "schema": reference("letta/IdentityId")});
+        json!({"name": "identity_id", "in": "path", "required": true, "schema": reference(SchemaId::LettaIdentityId)});
     let namespace =
         json!({"name": "X-Mock-Namespace", "in": "header", "required": false, "schema": {"type": "string"}});
     let mut paths = Map::new();
@@ -79,12 +79,12 @@ fn letta_paths(schemas: &Schemas) -> Map<String, Value> {
         "/v1/identities/".into(),
         json!({
             "parameters": [namespace],
-            "get": {"operationId": "list_identities", "tags": ["letta"], "parameters": query_parameters(schemas, "letta/ListIdentitiesQuery"),
+            "get": {"operationId": "list_identities", "tags": ["letta"], "parameters": query_parameters(schemas, SchemaId::LettaListIdentitiesQuery),
                     "responses": {"200": response("Identities, newest first by default", json!({"type": "array", "items": identity.clone()})),
                                   "400": detail("Cursors in the wrong order"), "404": detail("Unknown cursor"), "422": invalid, "500": detail("limit <= -2 (as upstream)")}},
-            "post": {"operationId": "create_identity", "tags": ["letta"], "requestBody": body("letta/IdentityCreate"),
+            "post": {"operationId": "create_identity", "tags": ["letta"], "requestBody": body(SchemaId::LettaIdentityCreate),
                      "responses": {"200": response("Created", identity.clone()), "404": detail("Unknown agent or block (--fix-upstream-bugs)"), "409": detail("Duplicate identifier_key and project_id"), "422": invalid, "500": detail("Unknown agent or block (as upstream)")}},
-            "put": {"operationId": "upsert_identity", "tags": ["letta"], "requestBody": body("letta/IdentityUpsert"),
+            "put": {"operationId": "upsert_identity", "tags": ["letta"], "requestBody": body(SchemaId::LettaIdentityUpsert),
                     "responses": {"200": response("Updated (or created with --fix-upstream-bugs)", identity.clone()), "404": detail("No match (as upstream)"), "422": invalid, "500": detail("Unknown agent (as upstream)")}},
         }),
     );
@@ -97,19 +97,19 @@ fn letta_paths(schemas: &Schemas) -> Map<String, Value> {
         json!({
             "parameters": [id_parameter, namespace],
             "get": {"operationId": "retrieve_identity", "tags": ["letta"], "responses": {"200": response("The identity", identity.clone()), "404": detail("No such identity"), "422": invalid}},
-            "patch": {"operationId": "update_identity", "tags": ["letta"], "requestBody": body("letta/IdentityUpdate"),
+            "patch": {"operationId": "update_identity", "tags": ["letta"], "requestBody": body(SchemaId::LettaIdentityUpdate),
                       "responses": {"200": response("Updated", identity.clone()), "404": detail("No such identity"), "409": detail("identifier_key taken"), "422": invalid, "500": detail("Unknown agent or block (as upstream)")}},
             "delete": {"operationId": "delete_identity", "tags": ["letta"], "responses": {"200": response("Deleted", json!({"type": "null"})), "404": detail("No such identity"), "422": invalid}},
         }),
     );
     paths.insert(
         "/v1/identities/{identity_id}/properties".into(),
-        json!({"parameters": [id_parameter, namespace], "put": {"operationId": "upsert_properties_for_identity", "tags": ["letta"], "requestBody": body("letta/IdentityPropertyList"),
+        json!({"parameters": [id_parameter, namespace], "put": {"operationId": "upsert_properties_for_identity", "tags": ["letta"], "requestBody": body(SchemaId::LettaIdentityPropertyList),
                "responses": {"200": response("The identity with its new properties", identity.clone()), "404": detail("No such identity"), "422": invalid}}}),
     );
     for (sub, query, item, operation) in [
-        ("agents", "letta/ListAgentsQuery", "letta/AgentState", "list_agents_for_identity"),
-        ("blocks", "letta/ListBlocksQuery", "letta/BlockResponse", "list_blocks_for_identity"),
+        ("agents", SchemaId::LettaListAgentsQuery, SchemaId::LettaAgentState, "list_agents_for_identity"),
+        ("blocks", SchemaId::LettaListBlocksQuery, SchemaId::LettaBlockResponse, "list_blocks_for_identity"),
     ] {
         paths.insert(
             format!("/v1/identities/{{identity_id}}/{sub}"),
@@ -122,10 +122,12 @@ fn letta_paths(schemas: &Schemas) -> Map<String, Value> {
 }
 
 fn orq_paths() -> Map<String, Value> {
-    let either = |current: &str, v1: Value| json!({"anyOf": [reference(current), v1]});
-    let v1_identity = reference("orq/v1/Identity");
-    let error =
-        response("An error", json!({"anyOf": [reference("orq/ErrorResponse"), reference("orq/v1/ErrorResponse")]}));
+    let either = |current: SchemaId, v1: Value| json!({"anyOf": [reference(current), v1]});
+    let v1_identity = reference(SchemaId::OrqV1Identity);
+    let error = response(
+        "An error",
+        json!({"anyOf": [reference(SchemaId::OrqErrorResponse), reference(SchemaId::OrqV1ErrorResponse)]}),
+    );
     let errors = |extra: &[&str]| {
         let mut map = Map::new();
         for status in ["400", "401", "404", "405"].iter().chain(extra) {
@@ -152,38 +154,39 @@ fn orq_paths() -> Map<String, Value> {
         {"name": "sort_by", "in": "query", "required": false, "schema": {"enum": ["IDENTITY_SORT_FIELD_UNSPECIFIED", "IDENTITY_SORT_FIELD_DISPLAY_NAME", "IDENTITY_SORT_FIELD_UPDATED"]}},
         flag("include_budget")
     ]);
-    let create_body = json!({"required": true, "content": {"application/json": {"schema": {"anyOf": [reference("orq/CreateIdentityRequest"), reference("orq/v1/CreateIdentityRequest")]}}}});
-    let update_body = json!({"required": true, "content": {"application/json": {"schema": {"anyOf": [reference("orq/UpdateIdentityRequest"), reference("orq/v1/UpdateIdentityRequest")]}}}});
+    let create_body = json!({"required": true, "content": {"application/json": {"schema": {"anyOf": [reference(SchemaId::OrqCreateIdentityRequest), reference(SchemaId::OrqV1CreateIdentityRequest)]}}}});
+    let update_body = json!({"required": true, "content": {"application/json": {"schema": {"anyOf": [reference(SchemaId::OrqUpdateIdentityRequest), reference(SchemaId::OrqV1UpdateIdentityRequest)]}}}});
     let mut paths = Map::new();
     paths.insert(
         "/v2/identities".into(),
         json!({
             "parameters": headers,
             "get": {"operationId": "ListIdentities", "tags": ["orq"], "parameters": list_parameters,
-                    "responses": with(errors(&[]), "200", response("A page", either("orq/ListIdentitiesResponse", reference("orq/v1/ListIdentitiesResponse"))))},
+                    "responses": with(errors(&[]), "200", response("A page", either(SchemaId::OrqListIdentitiesResponse, reference(SchemaId::OrqV1ListIdentitiesResponse))))},
             "post": {"operationId": "CreateIdentity", "tags": ["orq"], "requestBody": create_body,
                      "responses": with(errors(&["409"]), "201", json!({"description": "Created", "headers": {"Location": {"schema": {"type": "string"}}},
-                                       "content": {"application/json": {"schema": either("orq/CreateIdentityResponse", v1_identity.clone())}}}))},
+                                       "content": {"application/json": {"schema": either(SchemaId::OrqCreateIdentityResponse, v1_identity.clone())}}}))},
         }),
     );
     let mut delete_responses = errors(&[]);
-    delete_responses.insert("200".into(), response("Deleted (current)", reference("orq/DeleteIdentityResponse")));
+    delete_responses
+        .insert("200".into(), response("Deleted (current)", reference(SchemaId::OrqDeleteIdentityResponse)));
     delete_responses.insert("204".into(), json!({"description": "Deleted (v1)"}));
     paths.insert(
         "/v2/identities/{id}".into(),
         json!({
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "The _id or the external_id"}, headers[0], headers[1]],
             "get": {"operationId": "RetrieveIdentity", "tags": ["orq"], "parameters": [flag("include_metrics"), flag("include_budget")],
-                    "responses": with(errors(&[]), "200", response("The identity", either("orq/RetrieveIdentityResponse", v1_identity.clone())))},
+                    "responses": with(errors(&[]), "200", response("The identity", either(SchemaId::OrqRetrieveIdentityResponse, v1_identity.clone())))},
             "patch": {"operationId": "UpdateIdentity", "tags": ["orq"], "requestBody": update_body,
-                      "responses": with(errors(&[]), "200", response("Updated", either("orq/UpdateIdentityResponse", v1_identity.clone())))},
+                      "responses": with(errors(&[]), "200", response("Updated", either(SchemaId::OrqUpdateIdentityResponse, v1_identity.clone())))},
             "delete": {"operationId": "DeleteIdentity", "tags": ["orq"], "responses": delete_responses},
         }),
     );
     paths.insert(
         "/v2/contacts".into(),
         json!({"parameters": headers, "post": {"operationId": "CreateContact", "tags": ["orq"], "description": "v1 only: upsert by external_id.",
-               "requestBody": {"required": true, "content": {"application/json": {"schema": reference("orq/v1/CreateIdentityRequest")}}},
+               "requestBody": {"required": true, "content": {"application/json": {"schema": reference(SchemaId::OrqV1CreateIdentityRequest)}}},
                "responses": with(errors(&[]), "200", response("Created or updated (v1)", v1_identity))}}),
     );
     paths
@@ -257,10 +260,10 @@ fn add_body_errors(paths: &mut Map<String, Value>) {
             let error = if path.starts_with("/v1/") {
                 responses
                     .entry("400")
-                    .or_insert_with(|| response("The body could not be parsed", reference("letta/DetailError")));
-                reference("letta/DetailError")
+                    .or_insert_with(|| response("The body could not be parsed", reference(SchemaId::LettaDetailError)));
+                reference(SchemaId::LettaDetailError)
             } else if path.starts_with("/v2/") {
-                json!({"anyOf": [reference("orq/ErrorResponse"), reference("orq/v1/ErrorResponse")]})
+                json!({"anyOf": [reference(SchemaId::OrqErrorResponse), reference(SchemaId::OrqV1ErrorResponse)]})
             } else {
                 json!({"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]})
             };

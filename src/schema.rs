@@ -11,62 +11,81 @@ use std::sync::OnceLock;
 pub const BASE_URI: &str = "https://identity-mock.dev/schemas/";
 
 macro_rules! bundled {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../schemas/", $name, ".json")))),*]
+    ($($id:ident => $name:literal),* $(,)?) => {
+        /// Every bundled schema, named after the path of its file under `schemas/`: a typo in a
+        /// schema's name is a compile error.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum SchemaId { $($id),* }
+
+        impl SchemaId {
+            pub const ALL: &'static [SchemaId] = &[$(SchemaId::$id),*];
+
+            /// The file's path under `schemas/`, without `.json`: `letta/IdentityCreate`.
+            pub fn name(self) -> &'static str {
+                match self { $(SchemaId::$id => $name),* }
+            }
+
+            /// The file, embedded in the binary.
+            pub fn text(self) -> &'static str {
+                match self { $(SchemaId::$id => include_str!(concat!("../schemas/", $name, ".json"))),* }
+            }
+        }
     };
 }
 
-/// Every schema file, by its path under `schemas/` without the extension.
-const FILES: &[(&str, &str)] = bundled![
-    "letta/AgentId",
-    "letta/AgentState",
-    "letta/BlockId",
-    "letta/BlockResponse",
-    "letta/DetailError",
-    "letta/FixtureIdentity",
-    "letta/Fixtures",
-    "letta/Identity",
-    "letta/IdentityCreate",
-    "letta/IdentityId",
-    "letta/IdentityProperty",
-    "letta/IdentityPropertyList",
-    "letta/IdentityPropertyType",
-    "letta/IdentityType",
-    "letta/IdentityUpdate",
-    "letta/IdentityUpsert",
-    "letta/ListAgentsQuery",
-    "letta/ListBlocksQuery",
-    "letta/ListIdentitiesQuery",
-    "letta/ValidationErrorBody",
-    "orq/Budget",
-    "orq/CreateIdentityRequest",
-    "orq/CreateIdentityResponse",
-    "orq/DeleteIdentityResponse",
-    "orq/ErrorResponse",
-    "orq/FixtureIdentity",
-    "orq/Fixtures",
-    "orq/Identity",
-    "orq/IdentityMetrics",
-    "orq/ListIdentitiesResponse",
-    "orq/RetrieveIdentityResponse",
-    "orq/UpdateIdentityRequest",
-    "orq/UpdateIdentityResponse",
-    "orq/v1/CreateIdentityRequest",
-    "orq/v1/ErrorResponse",
-    "orq/v1/Identity",
-    "orq/v1/ListIdentitiesResponse",
-    "orq/v1/UpdateIdentityRequest",
-];
+bundled! {
+    LettaAgentId => "letta/AgentId",
+    LettaAgentState => "letta/AgentState",
+    LettaBlockId => "letta/BlockId",
+    LettaBlockResponse => "letta/BlockResponse",
+    LettaDetailError => "letta/DetailError",
+    LettaFixtureIdentity => "letta/FixtureIdentity",
+    LettaFixtures => "letta/Fixtures",
+    LettaIdentity => "letta/Identity",
+    LettaIdentityCreate => "letta/IdentityCreate",
+    LettaIdentityId => "letta/IdentityId",
+    LettaIdentityProperty => "letta/IdentityProperty",
+    LettaIdentityPropertyList => "letta/IdentityPropertyList",
+    LettaIdentityPropertyType => "letta/IdentityPropertyType",
+    LettaIdentityType => "letta/IdentityType",
+    LettaIdentityUpdate => "letta/IdentityUpdate",
+    LettaIdentityUpsert => "letta/IdentityUpsert",
+    LettaListAgentsQuery => "letta/ListAgentsQuery",
+    LettaListBlocksQuery => "letta/ListBlocksQuery",
+    LettaListIdentitiesQuery => "letta/ListIdentitiesQuery",
+    LettaValidationErrorBody => "letta/ValidationErrorBody",
+    OrqBudget => "orq/Budget",
+    OrqCreateIdentityRequest => "orq/CreateIdentityRequest",
+    OrqCreateIdentityResponse => "orq/CreateIdentityResponse",
+    OrqDeleteIdentityResponse => "orq/DeleteIdentityResponse",
+    OrqErrorResponse => "orq/ErrorResponse",
+    OrqFixtureIdentity => "orq/FixtureIdentity",
+    OrqFixtures => "orq/Fixtures",
+    OrqIdentity => "orq/Identity",
+    OrqIdentityMetrics => "orq/IdentityMetrics",
+    OrqListIdentitiesResponse => "orq/ListIdentitiesResponse",
+    OrqRetrieveIdentityResponse => "orq/RetrieveIdentityResponse",
+    OrqUpdateIdentityRequest => "orq/UpdateIdentityRequest",
+    OrqUpdateIdentityResponse => "orq/UpdateIdentityResponse",
+    OrqV1CreateIdentityRequest => "orq/v1/CreateIdentityRequest",
+    OrqV1ErrorResponse => "orq/v1/ErrorResponse",
+    OrqV1Identity => "orq/v1/Identity",
+    OrqV1ListIdentitiesResponse => "orq/v1/ListIdentitiesResponse",
+    OrqV1UpdateIdentityRequest => "orq/v1/UpdateIdentityRequest",
+}
 
 /// One compiled schema and the document it came from.
 pub struct Schema {
-    pub name: &'static str,
+    pub id: SchemaId,
     pub document: Value,
     pub validator: Validator,
 }
 
 pub struct Schemas {
-    by_name: HashMap<&'static str, Schema>,
+    /// In the order of [`SchemaId::ALL`].
+    all: Vec<Schema>,
+    /// For `$ref`s, which name files.
+    by_name: HashMap<&'static str, SchemaId>,
 }
 
 /// Why the bundled schemas could not be used; only a broken build can cause it.
@@ -88,36 +107,34 @@ impl Schemas {
 
     fn compile() -> Result<Schemas, SchemaError> {
         let mut documents = Vec::new();
-        for (name, text) in FILES {
+        for &id in SchemaId::ALL {
+            let name = id.name();
             let document: Value =
-                serde_json::from_str(text).map_err(|e| SchemaError(format!("schemas/{name}.json: {e}")))?;
-            documents.push((*name, document));
+                serde_json::from_str(id.text()).map_err(|e| SchemaError(format!("schemas/{name}.json: {e}")))?;
+            documents.push((id, document));
         }
         let mut registry = Registry::new();
-        for (name, document) in &documents {
+        for (id, document) in &documents {
+            let name = id.name();
             registry = registry
                 .add(format!("{BASE_URI}{name}.json"), Resource::from_contents(document.clone()))
                 .map_err(|e| SchemaError(format!("schemas/{name}.json: {e}")))?;
         }
         let registry = registry.prepare().map_err(|e| SchemaError(e.to_string()))?;
-        let mut by_name = HashMap::new();
-        for (name, document) in documents {
+        let mut all = Vec::with_capacity(documents.len());
+        for (id, document) in documents {
             let validator = jsonschema::options()
                 .with_registry(&registry)
                 .build(&document)
-                .map_err(|e| SchemaError(format!("schemas/{name}.json: {e}")))?;
-            by_name.insert(name, Schema { name, document, validator });
+                .map_err(|e| SchemaError(format!("schemas/{}.json: {e}", id.name())))?;
+            all.push(Schema { id, document, validator });
         }
-        Ok(Schemas { by_name })
+        let by_name = SchemaId::ALL.iter().map(|id| (id.name(), *id)).collect();
+        Ok(Schemas { all, by_name })
     }
 
-    /// A schema by its path under `schemas/`, e.g. `letta/IdentityCreate`.
-    pub fn get(&self, name: &str) -> &Schema {
-        match self.by_name.get(name) {
-            Some(schema) => schema,
-            // Names are compile-time constants of this crate; a typo is a bug caught by every test.
-            None => panic!("no bundled schema named {name}"),
-        }
+    pub fn get(&self, id: SchemaId) -> &Schema {
+        &self.all[id as usize]
     }
 
     /// Follows `$ref` (a file name relative to the referring file) and unwraps a nullable
@@ -127,7 +144,7 @@ impl Schemas {
             if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
                 let name = format!("{folder}/{}", reference.trim_end_matches(".json"));
                 match self.by_name.get(name.as_str()) {
-                    Some(target) => schema = &target.document,
+                    Some(target) => schema = &self.get(*target).document,
                     None => return schema,
                 }
                 continue;
@@ -149,7 +166,7 @@ impl Schemas {
 
 /// Every bundled schema file with its name, for `GET /openapi.json` and for tests.
 pub fn files() -> impl Iterator<Item = (&'static str, &'static str)> {
-    FILES.iter().copied()
+    SchemaId::ALL.iter().map(|id| (id.name(), id.text()))
 }
 
 #[cfg(test)]
@@ -160,7 +177,7 @@ mod tests {
     #[test]
     fn bundled_schemas_compile_and_resolve_references() {
         let schemas = Schemas::bundled().unwrap();
-        let create = schemas.get("letta/IdentityCreate");
+        let create = schemas.get(SchemaId::LettaIdentityCreate);
         assert!(create.validator.is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "user"})));
         assert!(!create.validator.is_valid(&json!({"identifier_key": "k", "name": "n", "identity_type": "robot"})));
         assert!(!create
@@ -171,6 +188,28 @@ mod tests {
         assert_eq!(list["type"], "array");
         let item = schemas.resolve("letta", &list["items"]);
         assert_eq!(item["title"], "IdentityProperty");
+    }
+
+    #[test]
+    fn every_file_under_schemas_is_bundled() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+        let mut on_disk = Vec::new();
+        let mut folders = vec![root.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    let relative = path.strip_prefix(&root).unwrap().with_extension("");
+                    on_disk.push(relative.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        on_disk.sort();
+        let mut bundled: Vec<String> = SchemaId::ALL.iter().map(|id| id.name().to_string()).collect();
+        bundled.sort();
+        assert_eq!(on_disk, bundled);
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod support;
 
 use identity_mock::clock::Clock;
 use identity_mock::orq::{Revision, TagMatch};
-use identity_mock::schema::Schemas;
+use identity_mock::schema::{SchemaId, Schemas};
 use identity_mock::{Config, FixtureSource, MockServer as Server};
 use serde_json::{json, Value};
 use support::{send, Reply};
@@ -35,15 +35,15 @@ fn assert_matches_schema(revision: Revision, op: Op, reply: &Reply) {
     }
     assert_eq!(reply.header("content-type"), Some("application/json"));
     let schema = match (revision, op, status) {
-        (Revision::Current, _, 400..) => "orq/ErrorResponse",
-        (Revision::V1, _, 400..) => "orq/v1/ErrorResponse",
-        (Revision::Current, Op::List, _) => "orq/ListIdentitiesResponse",
-        (Revision::Current, Op::Create, _) => "orq/CreateIdentityResponse",
-        (Revision::Current, Op::Retrieve, _) => "orq/RetrieveIdentityResponse",
-        (Revision::Current, Op::Update, _) => "orq/UpdateIdentityResponse",
-        (Revision::Current, Op::Delete, _) => "orq/DeleteIdentityResponse",
-        (Revision::V1, Op::List, _) => "orq/v1/ListIdentitiesResponse",
-        (Revision::V1, _, _) => "orq/v1/Identity",
+        (Revision::Current, _, 400..) => SchemaId::OrqErrorResponse,
+        (Revision::V1, _, 400..) => SchemaId::OrqV1ErrorResponse,
+        (Revision::Current, Op::List, _) => SchemaId::OrqListIdentitiesResponse,
+        (Revision::Current, Op::Create, _) => SchemaId::OrqCreateIdentityResponse,
+        (Revision::Current, Op::Retrieve, _) => SchemaId::OrqRetrieveIdentityResponse,
+        (Revision::Current, Op::Update, _) => SchemaId::OrqUpdateIdentityResponse,
+        (Revision::Current, Op::Delete, _) => SchemaId::OrqDeleteIdentityResponse,
+        (Revision::V1, Op::List, _) => SchemaId::OrqV1ListIdentitiesResponse,
+        (Revision::V1, _, _) => SchemaId::OrqV1Identity,
         (Revision::Current, Op::Contact, _) => panic!("no contacts route in the current revision"),
     };
     let body = reply.json();
@@ -53,7 +53,7 @@ fn assert_matches_schema(revision: Revision, op: Op, reply: &Reply) {
         .iter_errors(&body)
         .map(|e| format!("{}: {e}", e.instance_path().as_str()))
         .collect();
-    assert!(errors.is_empty(), "response does not match {schema}: {errors:?}\n{body}");
+    assert!(errors.is_empty(), "response does not match {schema:?}: {errors:?}\n{body}");
 }
 
 fn config(revision: Revision) -> Config {

@@ -4,6 +4,7 @@
 //! encode.
 
 pub mod errors;
+pub mod fixtures;
 pub mod model;
 pub mod pyjson;
 pub mod pyrepr;
@@ -12,7 +13,7 @@ pub mod validation;
 
 use crate::http::{json, query_pairs, ApiRequest, ApiResponse};
 use crate::namespaces::NamespaceRef;
-use crate::schema::Schemas;
+use crate::schema::{SchemaId, Schemas};
 use crate::store::{OrderKey, PageBounds, WriteError};
 use crate::vendor::{GenericError, Routing, Sources, Vendor};
 use errors::{LettaError, Messages};
@@ -194,16 +195,16 @@ impl LettaApi {
         identity_id: Option<&str>,
     ) -> Outcome {
         let body_schema = match operation {
-            Operation::Create => Some("letta/IdentityCreate"),
-            Operation::Upsert => Some("letta/IdentityUpsert"),
-            Operation::Update => Some("letta/IdentityUpdate"),
-            Operation::ReplaceProperties => Some("letta/IdentityPropertyList"),
+            Operation::Create => Some(SchemaId::LettaIdentityCreate),
+            Operation::Upsert => Some(SchemaId::LettaIdentityUpsert),
+            Operation::Update => Some(SchemaId::LettaIdentityUpdate),
+            Operation::ReplaceProperties => Some(SchemaId::LettaIdentityPropertyList),
             _ => None,
         };
         let query_schema = match operation {
-            Operation::List => Some("letta/ListIdentitiesQuery"),
-            Operation::ListAgents => Some("letta/ListAgentsQuery"),
-            Operation::ListBlocks => Some("letta/ListBlocksQuery"),
+            Operation::List => Some(SchemaId::LettaListIdentitiesQuery),
+            Operation::ListAgents => Some(SchemaId::LettaListAgentsQuery),
+            Operation::ListBlocks => Some(SchemaId::LettaListBlocksQuery),
             _ => None,
         };
         // FastAPI reads the body before anything else: a body that is not JSON fails first.
@@ -270,7 +271,7 @@ impl LettaApi {
 
     /// A malformed `{identity_id}` gets upstream's rewritten error, whatever check failed.
     fn path_id_error(&self, id: &str) -> Option<PydanticError> {
-        let schema = self.schemas.get("letta/IdentityId");
+        let schema = self.schemas.get(SchemaId::LettaIdentityId);
         if schema.validator.is_valid(&Value::from(id)) {
             return None;
         }
@@ -289,7 +290,7 @@ impl LettaApi {
 
     /// Builds the query object the schema describes (integers parsed, arrays collected) and
     /// validates it; unknown parameters are ignored, as upstream.
-    fn parse_query(&self, schema_name: &str, raw: &str, errors: &mut Vec<PydanticError>) -> Query {
+    fn parse_query(&self, schema_name: SchemaId, raw: &str, errors: &mut Vec<PydanticError>) -> Query {
         let schema = self.schemas.get(schema_name);
         let pairs = query_pairs(raw);
         let mut values = Map::new();
@@ -352,7 +353,7 @@ impl LettaApi {
         }
     }
 
-    fn validate_body(&self, schema_name: &str, body: Body, errors: &mut Vec<PydanticError>) -> Value {
+    fn validate_body(&self, schema_name: SchemaId, body: Body, errors: &mut Vec<PydanticError>) -> Value {
         match body {
             Body::Absent => {
                 errors.push(PydanticError::new("missing", "body", vec![], "Field required", ErrorInput::Nothing));

@@ -4,7 +4,7 @@
 //! which is what the real server puts in the `detail` string of its 422 bodies.
 
 use super::pyrepr::{self, LocItem};
-use crate::schema::Schemas;
+use crate::schema::{SchemaId, Schemas};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
 use jsonschema::{JsonType, ValidationError};
@@ -131,9 +131,14 @@ pub fn expected_choices(options: &[Value]) -> String {
     }
 }
 
-/// Validates `instance` against the schema `letta/<schema_name>` and returns pydantic's errors,
+/// Validates `instance` against the schema `schema_name` and returns pydantic's errors,
 /// located under `section`, in pydantic's order.
-pub fn validate(schemas: &Schemas, schema_name: &str, section: &'static str, instance: &Value) -> Vec<PydanticError> {
+pub fn validate(
+    schemas: &Schemas,
+    schema_name: SchemaId,
+    section: &'static str,
+    instance: &Value,
+) -> Vec<PydanticError> {
     let schema = schemas.get(schema_name);
     let mut errors = Vec::new();
     for error in schema.validator.iter_errors(instance) {
@@ -385,7 +390,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn detail(schema: &str, body: Value) -> String {
+    fn detail(schema: SchemaId, body: Value) -> String {
         let schemas = Schemas::bundled().unwrap();
         render(&validate(schemas, schema, "body", &body))
     }
@@ -393,7 +398,7 @@ mod tests {
     #[test]
     fn missing_fields_come_in_declaration_order() {
         assert_eq!(
-            detail("letta/IdentityCreate", json!({"name": "X"})),
+            detail(SchemaId::LettaIdentityCreate, json!({"name": "X"})),
             "[{'type': 'missing', 'loc': ('body', 'identifier_key'), 'msg': 'Field required', 'input': {'name': 'X'}}, {'type': 'missing', 'loc': ('body', 'identity_type'), 'msg': 'Field required', 'input': {'name': 'X'}}]"
         );
     }
@@ -401,7 +406,7 @@ mod tests {
     #[test]
     fn extra_fields_come_after_field_errors() {
         assert_eq!(
-            detail("letta/IdentityCreate", json!({"zzz": 1, "identifier_key": "x", "name": 5, "identity_type": "user"})),
+            detail(SchemaId::LettaIdentityCreate, json!({"zzz": 1, "identifier_key": "x", "name": 5, "identity_type": "user"})),
             "[{'type': 'string_type', 'loc': ('body', 'name'), 'msg': 'Input should be a valid string', 'input': 5}, {'type': 'extra_forbidden', 'loc': ('body', 'zzz'), 'msg': 'Extra inputs are not permitted', 'input': 1}]"
         );
     }
@@ -409,7 +414,7 @@ mod tests {
     #[test]
     fn enum_error_lists_the_choices() {
         assert_eq!(
-            detail("letta/IdentityCreate", json!({"identifier_key": "x", "name": "X", "identity_type": "robot"})),
+            detail(SchemaId::LettaIdentityCreate, json!({"identifier_key": "x", "name": "X", "identity_type": "robot"})),
             "[{'type': 'enum', 'loc': ('body', 'identity_type'), 'msg': \"Input should be 'org', 'user' or 'other'\", 'input': 'robot', 'ctx': {'expected': \"'org', 'user' or 'other'\"}}]"
         );
     }
@@ -417,7 +422,7 @@ mod tests {
     #[test]
     fn short_id_reports_length_only() {
         assert_eq!(
-            detail("letta/IdentityUpdate", json!({"agent_ids": ["agent-1"]})),
+            detail(SchemaId::LettaIdentityUpdate, json!({"agent_ids": ["agent-1"]})),
             "[{'type': 'string_too_short', 'loc': ('body', 'agent_ids', 0), 'msg': 'String should have at least 42 characters', 'input': 'agent-1', 'ctx': {'min_length': 42}}]"
         );
     }
@@ -425,7 +430,7 @@ mod tests {
     #[test]
     fn property_value_union_reports_every_member() {
         assert_eq!(
-            detail("letta/IdentityPropertyList", json!([{"key": "n", "value": null, "type": "json"}])),
+            detail(SchemaId::LettaIdentityPropertyList, json!([{"key": "n", "value": null, "type": "json"}])),
             "[{'type': 'string_type', 'loc': ('body', 0, 'value', 'str'), 'msg': 'Input should be a valid string', 'input': None}, {'type': 'int_type', 'loc': ('body', 0, 'value', 'int'), 'msg': 'Input should be a valid integer', 'input': None}, {'type': 'float_type', 'loc': ('body', 0, 'value', 'float'), 'msg': 'Input should be a valid number', 'input': None}, {'type': 'bool_type', 'loc': ('body', 0, 'value', 'bool'), 'msg': 'Input should be a valid boolean', 'input': None}, {'type': 'dict_type', 'loc': ('body', 0, 'value', 'dict[any,any]'), 'msg': 'Input should be a valid dictionary', 'input': None}]"
         );
     }
@@ -433,15 +438,15 @@ mod tests {
     #[test]
     fn wrong_container_types() {
         assert_eq!(
-            detail("letta/IdentityPropertyList", json!({"key": "a", "value": "1", "type": "string"})),
+            detail(SchemaId::LettaIdentityPropertyList, json!({"key": "a", "value": "1", "type": "string"})),
             "[{'type': 'list_type', 'loc': ('body',), 'msg': 'Input should be a valid list', 'input': {'key': 'a', 'value': '1', 'type': 'string'}}]"
         );
         assert_eq!(
-            detail("letta/IdentityCreate", json!([1])),
+            detail(SchemaId::LettaIdentityCreate, json!([1])),
             "[{'type': 'model_attributes_type', 'loc': ('body',), 'msg': 'Input should be a valid dictionary or object to extract fields from', 'input': [1]}]"
         );
         assert_eq!(
-            detail("letta/IdentityUpdate", json!({"properties": [3]})),
+            detail(SchemaId::LettaIdentityUpdate, json!({"properties": [3]})),
             "[{'type': 'model_attributes_type', 'loc': ('body', 'properties', 0), 'msg': 'Input should be a valid dictionary or object to extract fields from', 'input': 3}]"
         );
     }
@@ -449,7 +454,7 @@ mod tests {
     #[test]
     fn nested_errors_sort_by_field_then_index() {
         let body = json!({"properties": [{"key": 1, "value": "v", "type": "bad"}, {"value": 1}], "name": 3});
-        let errors = validate(Schemas::bundled().unwrap(), "letta/IdentityUpdate", "body", &body);
+        let errors = validate(Schemas::bundled().unwrap(), SchemaId::LettaIdentityUpdate, "body", &body);
         let locs: Vec<String> = errors.iter().map(|e| format!("{}:{:?}", e.kind, e.loc)).collect();
         assert_eq!(
             locs,

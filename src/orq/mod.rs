@@ -2,6 +2,7 @@
 //! shape. A request travels: revision, route, API key (which is the workspace), body and query
 //! checked against the schemas, store, encode in the revision's shape.
 
+pub mod fixtures;
 pub mod model;
 pub mod query;
 
@@ -9,7 +10,7 @@ use crate::http::{json, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
 use crate::json_text::JsonText;
 use crate::namespaces::{bearer_key, NamespaceRef};
-use crate::schema::Schemas;
+use crate::schema::{SchemaId, Schemas};
 use crate::store::{PageBounds, SortedFrom, WriteError};
 use crate::vendor::{GenericError, Routing, Sources, Vendor};
 use hyper::header::{HeaderValue, ALLOW, LOCATION};
@@ -318,7 +319,7 @@ impl OrqApi {
 
     /// The body as a JSON object, validated against `schema`. In the current revision `null` is
     /// the same as an absent field, as in proto3 JSON.
-    fn body(&self, request: &ApiRequest, schema: &str, revision: Revision) -> Result<Map<String, Value>, OrqError> {
+    fn body(&self, request: &ApiRequest, schema: SchemaId, revision: Revision) -> Result<Map<String, Value>, OrqError> {
         let value: Value = if request.body.iter().all(u8::is_ascii_whitespace) {
             Value::Object(Map::new())
         } else {
@@ -375,8 +376,8 @@ impl OrqApi {
         revision: Revision,
     ) -> Outcome {
         let schema = match revision {
-            Revision::Current => "orq/CreateIdentityRequest",
-            Revision::V1 => "orq/v1/CreateIdentityRequest",
+            Revision::Current => SchemaId::OrqCreateIdentityRequest,
+            Revision::V1 => SchemaId::OrqV1CreateIdentityRequest,
         };
         let fields = self.body(request, schema, revision)?;
         let identity = Arc::new(new_identity(ids, now, &fields));
@@ -397,7 +398,7 @@ impl OrqApi {
 
     /// v1's `POST /v2/contacts`: update the identity with this external_id, or create it.
     fn upsert_contact(&self, workspace: &Workspace<'_>, ids: &IdSource, now: i64, request: &ApiRequest) -> Outcome {
-        let fields = self.body(request, "orq/v1/CreateIdentityRequest", Revision::V1)?;
+        let fields = self.body(request, SchemaId::OrqV1CreateIdentityRequest, Revision::V1)?;
         let external_id = fields.get("external_id").and_then(Value::as_str).unwrap_or_default();
         let identity = match workspace.identities.find_unique(external_id) {
             Some(id) => workspace
@@ -430,8 +431,8 @@ impl OrqApi {
         revision: Revision,
     ) -> Outcome {
         let schema = match revision {
-            Revision::Current => "orq/UpdateIdentityRequest",
-            Revision::V1 => "orq/v1/UpdateIdentityRequest",
+            Revision::Current => SchemaId::OrqUpdateIdentityRequest,
+            Revision::V1 => SchemaId::OrqV1UpdateIdentityRequest,
         };
         let fields = self.body(request, schema, revision)?;
         let existing = workspace.find(id).ok_or_else(|| OrqError::not_found(revision))?;
