@@ -10,12 +10,12 @@
 //! `benches/load.sh`; these say where the time of one request goes.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
-use identity_mock::json_text::JsonText;
-use identity_mock::letta::model::{Identity, IdentityType, Properties, Property};
-use identity_mock::letta::{pyjson, validation};
-use identity_mock::orq::model::{Extras, OrqIdentity};
-use identity_mock::schema::{SchemaId, Schemas};
-use identity_mock::store::{Collection, PageBounds};
+use identity_mock::internals::JsonText;
+use identity_mock::internals::{pyjson, validation};
+use identity_mock::internals::{Collection, PageBounds};
+use identity_mock::internals::{Extras, OrqIdentity};
+use identity_mock::internals::{Identity, IdentityType, Properties, Property};
+use identity_mock::internals::{SchemaId, Schemas};
 use serde_json::{json, Number, Value};
 use std::hint::black_box;
 use std::time::Duration;

@@ -30,7 +30,8 @@ pub struct App {
     clock: Clock,
     journal: Journal,
     faults: Faults,
-    openapi: bytes::Bytes,
+    /// `/openapi.json`, built the first time it is asked for.
+    openapi: std::sync::OnceLock<bytes::Bytes>,
     started: Instant,
     admin_token: Option<String>,
     test_routes: bool,
@@ -92,7 +93,7 @@ impl App {
             clock,
             journal: Journal::new(config.journal_size),
             faults: Faults::default(),
-            openapi: crate::openapi::document(schemas).into(),
+            openapi: std::sync::OnceLock::new(),
             started: Instant::now(),
             admin_token: config.admin_token.clone(),
             test_routes: config.test_routes,
@@ -207,7 +208,7 @@ impl App {
         let mut response = match vendor {
             Some(vendor) => vendor.answer(self, request, namespace),
             None => match other(request) {
-                Other::OpenApi => json(StatusCode::OK, self.openapi.clone()),
+                Other::OpenApi => json(StatusCode::OK, self.openapi_document()),
                 Other::Admin => admin::handle(self, request, &request.path["/__admin".len()..]),
                 Other::Nowhere => json(StatusCode::NOT_FOUND, r#"{"detail":"Not Found"}"#),
             },
@@ -234,6 +235,11 @@ impl App {
     #[doc(hidden)]
     pub fn respond(&self, request: &ApiRequest) -> ApiResponse {
         self.handle(self.vendor_of(&request.path), request, &namespace_of(request))
+    }
+
+    /// `/openapi.json`: every vendor's paths and the admin API's.
+    pub fn openapi_document(&self) -> bytes::Bytes {
+        self.openapi.get_or_init(|| crate::openapi::document(self.schemas, &self.vendors()).into()).clone()
     }
 
     /// Whether the state may have changed since the last call.

@@ -51,6 +51,7 @@ fn encode_crockford(value: u128) -> String {
     (0..26).rev().map(|i| CROCKFORD[((value >> (5 * i)) & 31) as usize] as char).collect()
 }
 
+#[cfg(test)]
 /// Whether `text` is a ULID as [`IdSource::ulid`] writes them.
 pub fn is_ulid(text: &str) -> bool {
     text.len() == 26 && text.as_bytes()[0] <= b'7' && text.bytes().all(|b| CROCKFORD.contains(&b))

@@ -123,7 +123,8 @@ impl Headers {
 /// A credential as the journal shows it: the scheme (`Bearer`, `password`) and, for a secret of
 /// more than 8 characters, its last 4: `Bearer …c0de`. Enough to tell keys apart in a test, never
 /// enough to use one.
-pub fn shorten_secret(value: &str) -> String {
+#[cfg(test)]
+fn shorten_secret(value: &str) -> String {
     let mut text = String::new();
     push_shortened_secret(&mut text, value);
     text

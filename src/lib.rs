@@ -31,9 +31,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! use identity_mock::clock::Clock;
-//! use identity_mock::orq::Revision;
-//! use identity_mock::MockServer;
+//! use identity_mock::{Clock, MockServer, Revision};
 //!
 //! let server = MockServer::builder()
 //!     .fixtures_json(r#"{"orq": {"identities": [{"external_id": "cust_1", "display_name": "Ada"}]}}"#)
@@ -51,36 +49,52 @@
 //! # }
 //! ```
 
-pub mod admin;
-pub mod app;
-pub mod clock;
-pub mod config;
-pub mod data;
-pub mod faults;
-pub mod fixtures;
+#![deny(unsafe_code)]
+
+mod admin;
+mod app;
+mod clock;
+mod config;
+mod data;
+mod faults;
+mod fixtures;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod heap;
-pub mod http;
-pub mod ids;
-pub mod journal;
-pub mod json_text;
-pub mod letta;
-pub mod namespaces;
-pub mod openapi;
-pub mod orq;
-pub mod persist;
-pub mod schema;
-pub mod section;
-pub mod server;
-pub mod store;
-pub mod vendor;
+#[allow(unsafe_code)]
+mod heap;
+mod http;
+mod ids;
+mod journal;
+mod json_text;
+mod letta;
+mod namespaces;
+mod openapi;
+mod orq;
+mod persist;
+mod schema;
+mod section;
+mod server;
+mod store;
+mod vendor;
 
 pub use clock::Clock;
-pub use config::Config;
+pub use config::{Config, DEFAULT_PORT};
 pub use fixtures::{FixtureError, FixtureSource};
 pub use journal::RecordedRequest;
 pub use orq::{Revision, TagMatch};
+
+/// The crate's insides that its own benchmarks and tests measure; not part of its API, and free
+/// to change.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::ids::stable_uuid;
+    pub use crate::json_text::JsonText;
+    pub use crate::letta::model::{Identity, IdentityType, Properties, Property};
+    pub use crate::letta::{pyjson, validation};
+    pub use crate::orq::model::{Extras, OrqIdentity};
+    pub use crate::schema::{SchemaId, Schemas};
+    pub use crate::store::{Collection, PageBounds};
+}
 
 /// The README's Rust examples, compiled and run as doctests so that they cannot rot.
 #[cfg(doctest)]

@@ -314,11 +314,6 @@ impl Namespaces {
         list.sort_by(|a, b| a.name.cmp(&b.name));
         list
     }
-
-    /// The limit, for messages.
-    pub fn max(&self) -> usize {
-        self.max
-    }
 }
 
 impl NamespaceInfo {

@@ -7,7 +7,9 @@ use crate::clock::Clock;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::ids::IdSource;
 use crate::namespaces::NamespaceRef;
+use crate::schema::Schemas;
 use hyper::HeaderMap;
+use serde_json::{Map, Value};
 
 /// The id and time sources a write uses.
 pub struct Sources<'a> {
@@ -70,6 +72,9 @@ pub trait Vendor: Send + Sync {
 
     /// A [`GenericError`] in the API's own shape; `headers` are the request's.
     fn generic_error(&self, error: GenericError, headers: &HeaderMap) -> ApiResponse;
+
+    /// The API's paths in `/openapi.json`, from its route table.
+    fn openapi(&self, schemas: &Schemas) -> Map<String, Value>;
 }
 
 /// The object-safe face of a [`Vendor`], so that the app can keep its vendors in one list.
@@ -78,6 +83,7 @@ pub trait Api: Send + Sync {
     fn owns(&self, path: &str) -> bool;
     fn operation_name(&self, request: &ApiRequest) -> Option<&'static str>;
     fn generic_error(&self, error: GenericError, headers: &HeaderMap) -> ApiResponse;
+    fn openapi(&self, schemas: &Schemas) -> Map<String, Value>;
     /// Runs a request through the pipeline with this vendor.
     fn answer(&self, pipeline: &dyn Pipeline, request: &ApiRequest, namespace: &str) -> ApiResponse;
 }
@@ -105,6 +111,10 @@ impl<V: Vendor> Api for V {
 
     fn generic_error(&self, error: GenericError, headers: &HeaderMap) -> ApiResponse {
         Vendor::generic_error(self, error, headers)
+    }
+
+    fn openapi(&self, schemas: &Schemas) -> Map<String, Value> {
+        Vendor::openapi(self, schemas)
     }
 
     /// The path of a request through the server, once a vendor owns its path: authentication and

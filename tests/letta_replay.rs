@@ -9,7 +9,7 @@
 
 mod support;
 
-use identity_mock::clock::Clock;
+use identity_mock::Clock;
 use identity_mock::{Config, FixtureSource};
 use regex::Regex;
 use serde_json::{json, Value};

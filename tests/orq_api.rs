@@ -4,10 +4,10 @@
 
 mod support;
 
-use identity_mock::clock::Clock;
-use identity_mock::orq::{Revision, TagMatch};
-use identity_mock::schema::{SchemaId, Schemas};
+use identity_mock::internals::{SchemaId, Schemas};
+use identity_mock::Clock;
 use identity_mock::{Config, FixtureSource, MockServer as Server};
+use identity_mock::{Revision, TagMatch};
 use serde_json::{json, Value};
 use support::{send, Reply};
 
@@ -296,7 +296,7 @@ async fn api_keys_are_workspaces_and_can_be_restricted() {
     assert_eq!(b_list["data"].as_array().unwrap().len(), 4);
     let workspace_a = in_a.json()["identity"]["workspace_id"].as_str().unwrap().to_string();
     assert_ne!(workspace_a, b_list["data"][0]["workspace_id"].as_str().unwrap());
-    assert_eq!(workspace_a, identity_mock::ids::stable_uuid("key-a").to_string());
+    assert_eq!(workspace_a, identity_mock::internals::stable_uuid("key-a").to_string());
     let refused = send(&server, "GET", "/v2/identities", &[("authorization", "Bearer key-c")], None).await;
     assert_eq!(refused.status, 401);
     assert_eq!(refused.json()["message"], "invalid API key");

@@ -3,7 +3,7 @@
 
 mod support;
 
-use identity_mock::clock::Clock;
+use identity_mock::Clock;
 use identity_mock::{Config, FixtureSource, MockServer};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};

@@ -6,6 +6,7 @@
 pub mod errors;
 pub mod fixtures;
 pub mod model;
+pub mod openapi;
 pub mod pyjson;
 pub mod pyrepr;
 pub mod routes;
@@ -20,7 +21,7 @@ use errors::{LettaError, Messages};
 use hyper::header::{HeaderValue, ALLOW, LOCATION};
 use hyper::StatusCode;
 use model::{Entity, Identity, IdentityType, LettaData, Properties, Property};
-use routes::{route, toggle_slash, Operation, Routed};
+use routes::{route, toggle_slash, Operation, Route, Routed};
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use validation::{CtxValue, ErrorInput, LocPart, PydanticError};
@@ -100,7 +101,7 @@ impl LettaApi {
 /// What the Letta route table found: the operation, and where its `{identity_id}` sits in the
 /// request's path.
 pub struct LettaRoute {
-    operation: Operation,
+    route: &'static Route,
     identity_id: Option<std::ops::Range<usize>>,
 }
 
@@ -123,12 +124,12 @@ impl Vendor for LettaApi {
         }
         let rest = strip_prefix(&request.path).unwrap_or_default();
         Routing::Answered(match route(&request.method, rest) {
-            Routed::Found { operation, identity_id } => {
+            Routed::Found { route, identity_id } => {
                 let identity_id = identity_id.map(|id| {
                     let start = id.as_ptr() as usize - request.path.as_ptr() as usize;
                     start..start + id.len()
                 });
-                return Routing::To(LettaRoute { operation, identity_id });
+                return Routing::To(LettaRoute { route, identity_id });
             }
             Routed::MethodNotAllowed { allow } => {
                 let mut response =
@@ -142,7 +143,7 @@ impl Vendor for LettaApi {
     }
 
     fn writes(&self, route: &LettaRoute) -> bool {
-        route.operation.writes()
+        route.route.operation.writes()
     }
 
     fn handle(
@@ -153,15 +154,19 @@ impl Vendor for LettaApi {
         request: &ApiRequest,
     ) -> ApiResponse {
         let identity_id = route.identity_id.map(|range| &request.path[range]);
-        self.operation(&namespace.data.letta, sources, request, route.operation, identity_id)
+        self.operation(&namespace.data.letta, sources, request, route.route, identity_id)
             .unwrap_or_else(LettaError::into_response)
     }
 
     fn operation_name(&self, request: &ApiRequest) -> Option<&'static str> {
         match route(&request.method, strip_prefix(&request.path)?) {
-            Routed::Found { operation, .. } => Some(operation.name()),
+            Routed::Found { route, .. } => Some(route.operation.name()),
             _ => None,
         }
+    }
+
+    fn openapi(&self, schemas: &Schemas) -> serde_json::Map<String, Value> {
+        openapi::paths(schemas)
     }
 
     fn generic_error(&self, error: GenericError, _headers: &hyper::HeaderMap) -> ApiResponse {
@@ -191,22 +196,10 @@ impl LettaApi {
         data: &LettaData,
         sources: &Sources<'_>,
         request: &ApiRequest,
-        operation: Operation,
+        route: &Route,
         identity_id: Option<&str>,
     ) -> Outcome {
-        let body_schema = match operation {
-            Operation::Create => Some(SchemaId::LettaIdentityCreate),
-            Operation::Upsert => Some(SchemaId::LettaIdentityUpsert),
-            Operation::Update => Some(SchemaId::LettaIdentityUpdate),
-            Operation::ReplaceProperties => Some(SchemaId::LettaIdentityPropertyList),
-            _ => None,
-        };
-        let query_schema = match operation {
-            Operation::List => Some(SchemaId::LettaListIdentitiesQuery),
-            Operation::ListAgents => Some(SchemaId::LettaListAgentsQuery),
-            Operation::ListBlocks => Some(SchemaId::LettaListBlocksQuery),
-            _ => None,
-        };
+        let (operation, body_schema, query_schema) = (route.operation, route.body, route.query);
         // FastAPI reads the body before anything else: a body that is not JSON fails first.
         let body = match body_schema {
             Some(_) => read_body(request)?,

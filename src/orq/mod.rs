@@ -4,7 +4,9 @@
 
 pub mod fixtures;
 pub mod model;
+pub mod openapi;
 pub mod query;
+pub mod routes;
 
 use crate::http::{json, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
@@ -14,9 +16,10 @@ use crate::schema::{SchemaId, Schemas};
 use crate::store::{PageBounds, SortedFrom, WriteError};
 use crate::vendor::{GenericError, Routing, Sources, Vendor};
 use hyper::header::{HeaderValue, ALLOW, LOCATION};
-use hyper::{Method, StatusCode};
+use hyper::StatusCode;
 use model::{Extras, OrqData, OrqIdentity, ORDER_BY_DISPLAY_NAME, ORDER_BY_UPDATED};
 use query::{Cursor, ListQuery, SortBy};
+use routes::{Operation, Route, Routed};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -83,7 +86,7 @@ impl Code {
 pub struct OrqError {
     code: Code,
     message: String,
-    allow: Option<&'static str>,
+    allow: Option<String>,
 }
 
 impl OrqError {
@@ -115,8 +118,8 @@ impl OrqError {
             }
         };
         let mut response = json(self.code.status(), serde_json::to_vec(&body).unwrap_or_default());
-        if let Some(allow) = self.allow {
-            response.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+        if let Some(allow) = self.allow.and_then(|allow| HeaderValue::from_str(&allow).ok()) {
+            response.headers_mut().insert(ALLOW, allow);
         }
         response
     }
@@ -132,58 +135,10 @@ pub struct OrqApi {
     api_keys: Option<HashSet<String>>,
 }
 
-#[derive(Clone, Copy)]
-enum Route<'a> {
-    Collection,
-    Item(&'a str),
-    Contacts,
-}
-
-/// The operations, each a method on a route.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Operation {
-    List,
-    Create,
-    Retrieve,
-    Update,
-    Delete,
-    UpsertContact,
-}
-
-impl Operation {
-    fn of(route: Route<'_>, method: &Method) -> Option<Operation> {
-        Some(match (route, method) {
-            (Route::Collection, &Method::GET) => Operation::List,
-            (Route::Collection, &Method::POST) => Operation::Create,
-            (Route::Item(_), &Method::GET) => Operation::Retrieve,
-            (Route::Item(_), &Method::PATCH) => Operation::Update,
-            (Route::Item(_), &Method::DELETE) => Operation::Delete,
-            (Route::Contacts, &Method::POST) => Operation::UpsertContact,
-            _ => return None,
-        })
-    }
-
-    /// The name the SDKs give the operation.
-    fn name(self) -> &'static str {
-        match self {
-            Operation::List => "identities.list",
-            Operation::Create => "identities.create",
-            Operation::Retrieve => "identities.retrieve",
-            Operation::Update => "identities.update",
-            Operation::Delete => "identities.delete",
-            Operation::UpsertContact => "contacts.create",
-        }
-    }
-
-    fn writes(self) -> bool {
-        !matches!(self, Operation::List | Operation::Retrieve)
-    }
-}
-
 /// What the orq route table found: the operation, where its `{id}` sits in the request's path,
 /// and the revision the request speaks.
 pub struct OrqRoute {
-    operation: Operation,
+    route: &'static Route,
     item: Option<std::ops::Range<usize>>,
     revision: Revision,
 }
@@ -199,29 +154,6 @@ impl std::ops::Deref for Workspace<'_> {
 
     fn deref(&self) -> &OrqData {
         self.data
-    }
-}
-
-impl<'a> Route<'a> {
-    /// The methods a route takes, for 405's `Allow`.
-    fn allow(self) -> &'static str {
-        match self {
-            Route::Collection => "GET, POST",
-            Route::Item(_) => "GET, PATCH, DELETE",
-            Route::Contacts => "POST",
-        }
-    }
-
-    /// The route a path names in a revision, if any.
-    fn of(path: &'a str, revision: Revision) -> Option<Route<'a>> {
-        match path {
-            "/v2/identities" => Some(Route::Collection),
-            "/v2/contacts" if revision == Revision::V1 => Some(Route::Contacts),
-            path => match path.strip_prefix("/v2/identities/") {
-                Some(id) if !id.is_empty() && !id.contains('/') => Some(Route::Item(id)),
-                _ => None,
-            },
-        }
     }
 }
 
@@ -253,20 +185,19 @@ impl OrqApi {
     /// The route table: the route a path names, 405 with `Allow` for a method it does not
     /// take; then the API key.
     fn route_request(&self, request: &ApiRequest, revision: Revision) -> Result<OrqRoute, OrqError> {
-        let route = Route::of(&request.path, revision).ok_or_else(|| OrqError::new(Code::NotFound, "Not Found"))?;
-        let operation = Operation::of(route, &request.method).ok_or(OrqError {
-            allow: Some(route.allow()),
-            ..OrqError::new(Code::Unimplemented, "Method Not Allowed")
-        })?;
-        self.check_api_key(request)?;
-        let item = match route {
-            Route::Item(id) => {
-                let start = id.as_ptr() as usize - request.path.as_ptr() as usize;
-                Some(start..start + id.len())
+        let (route, id) = match routes::route(&request.method, &request.path, revision) {
+            Routed::Found { route, id } => (route, id),
+            Routed::MethodNotAllowed { allow } => {
+                return Err(OrqError { allow: Some(allow), ..OrqError::new(Code::Unimplemented, "Method Not Allowed") })
             }
-            _ => None,
+            Routed::NotFound => return Err(OrqError::new(Code::NotFound, "Not Found")),
         };
-        Ok(OrqRoute { operation, item, revision })
+        self.check_api_key(request)?;
+        let item = id.map(|id| {
+            let start = id.as_ptr() as usize - request.path.as_ptr() as usize;
+            start..start + id.len()
+        });
+        Ok(OrqRoute { route, item, revision })
     }
 
     fn dispatch(
@@ -281,12 +212,13 @@ impl OrqApi {
         // Only writes read the clock, so a stepping clock moves once per write.
         let now = || sources.clock.now_micros() / 1000;
         let ids = sources.ids;
-        match route.operation {
+        let body = route.route.body_schema(revision);
+        match route.route.operation {
             Operation::List => self.list(workspace, request, revision),
-            Operation::Create => self.create(workspace, ids, now(), request, revision),
-            Operation::UpsertContact => self.upsert_contact(workspace, ids, now(), request),
+            Operation::Create => self.create(workspace, ids, now(), request, body, revision),
+            Operation::UpsertContact => self.upsert_contact(workspace, ids, now(), request, body),
             Operation::Retrieve => self.retrieve(workspace, id, request, revision),
-            Operation::Update => self.update(workspace, id, now(), request, revision),
+            Operation::Update => self.update(workspace, id, now(), request, body, revision),
             Operation::Delete => {
                 let identity = workspace.find(id).ok_or_else(|| OrqError::not_found(revision))?;
                 workspace.identities.remove(&identity.id).ok_or_else(|| OrqError::not_found(revision))?;
@@ -319,7 +251,12 @@ impl OrqApi {
 
     /// The body as a JSON object, validated against `schema`. In the current revision `null` is
     /// the same as an absent field, as in proto3 JSON.
-    fn body(&self, request: &ApiRequest, schema: SchemaId, revision: Revision) -> Result<Map<String, Value>, OrqError> {
+    fn body(
+        &self,
+        request: &ApiRequest,
+        schema: Option<SchemaId>,
+        revision: Revision,
+    ) -> Result<Map<String, Value>, OrqError> {
         let value: Value = if request.body.iter().all(u8::is_ascii_whitespace) {
             Value::Object(Map::new())
         } else {
@@ -332,19 +269,21 @@ impl OrqApi {
             fields.retain(|_, value| !value.is_null());
         }
         let instance = Value::Object(fields);
-        let problems: Vec<String> = self
-            .schemas
-            .get(schema)
-            .validator
-            .iter_errors(&instance)
-            .map(|error| {
-                let path = error.instance_path().as_str();
-                let field = if path.is_empty() { String::new() } else { format!("{}: ", &path[1..]) };
-                format!("{field}{error}")
-            })
-            .collect();
-        if !problems.is_empty() {
-            return Err(OrqError::invalid(format!("invalid request body: {}", problems.join("; "))));
+        if let Some(schema) = schema {
+            let problems: Vec<String> = self
+                .schemas
+                .get(schema)
+                .validator
+                .iter_errors(&instance)
+                .map(|error| {
+                    let path = error.instance_path().as_str();
+                    let field = if path.is_empty() { String::new() } else { format!("{}: ", &path[1..]) };
+                    format!("{field}{error}")
+                })
+                .collect();
+            if !problems.is_empty() {
+                return Err(OrqError::invalid(format!("invalid request body: {}", problems.join("; "))));
+            }
         }
         let Value::Object(fields) = instance else { unreachable!("built as an object above") };
         Ok(fields)
@@ -373,12 +312,9 @@ impl OrqApi {
         ids: &IdSource,
         now: i64,
         request: &ApiRequest,
+        schema: Option<SchemaId>,
         revision: Revision,
     ) -> Outcome {
-        let schema = match revision {
-            Revision::Current => SchemaId::OrqCreateIdentityRequest,
-            Revision::V1 => SchemaId::OrqV1CreateIdentityRequest,
-        };
         let fields = self.body(request, schema, revision)?;
         let identity = Arc::new(new_identity(ids, now, &fields));
         workspace.identities.insert(identity.clone(), now * 1000).map_err(|_| {
@@ -397,8 +333,15 @@ impl OrqApi {
     }
 
     /// v1's `POST /v2/contacts`: update the identity with this external_id, or create it.
-    fn upsert_contact(&self, workspace: &Workspace<'_>, ids: &IdSource, now: i64, request: &ApiRequest) -> Outcome {
-        let fields = self.body(request, SchemaId::OrqV1CreateIdentityRequest, Revision::V1)?;
+    fn upsert_contact(
+        &self,
+        workspace: &Workspace<'_>,
+        ids: &IdSource,
+        now: i64,
+        request: &ApiRequest,
+        schema: Option<SchemaId>,
+    ) -> Outcome {
+        let fields = self.body(request, schema, Revision::V1)?;
         let external_id = fields.get("external_id").and_then(Value::as_str).unwrap_or_default();
         let identity = match workspace.identities.find_unique(external_id) {
             Some(id) => workspace
@@ -428,12 +371,9 @@ impl OrqApi {
         id: &str,
         now: i64,
         request: &ApiRequest,
+        schema: Option<SchemaId>,
         revision: Revision,
     ) -> Outcome {
-        let schema = match revision {
-            Revision::Current => SchemaId::OrqUpdateIdentityRequest,
-            Revision::V1 => SchemaId::OrqV1UpdateIdentityRequest,
-        };
         let fields = self.body(request, schema, revision)?;
         let existing = workspace.find(id).ok_or_else(|| OrqError::not_found(revision))?;
         let updated = workspace
@@ -512,7 +452,7 @@ impl Vendor for OrqApi {
     }
 
     fn writes(&self, route: &OrqRoute) -> bool {
-        route.operation.writes()
+        route.route.operation.writes()
     }
 
     fn handle(
@@ -529,7 +469,14 @@ impl Vendor for OrqApi {
     fn operation_name(&self, request: &ApiRequest) -> Option<&'static str> {
         // Only `/v2/contacts` depends on the revision; the header is read only for it.
         let revision = if request.path == "/v2/contacts" { self.revision(request).ok()? } else { Revision::Current };
-        Operation::of(Route::of(&request.path, revision)?, &request.method).map(Operation::name)
+        match routes::route(&request.method, &request.path, revision) {
+            Routed::Found { route, .. } => Some(route.operation.name()),
+            _ => None,
+        }
+    }
+
+    fn openapi(&self, _schemas: &Schemas) -> serde_json::Map<String, Value> {
+        openapi::paths()
     }
 
     fn generic_error(&self, error: GenericError, headers: &hyper::HeaderMap) -> ApiResponse {
