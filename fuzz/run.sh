@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
-for target in request_body query_string; do
+for target in request_body query_string namespace_headers; do
   echo "== fuzzing $target for ${FUZZ_SECONDS:-60}s"
   cargo fuzz run --sanitizer none "$target" "corpus/$target" -- -max_total_time="${FUZZ_SECONDS:-60}" -rss_limit_mb=2048
 done

@@ -23,6 +23,73 @@ pub fn app() -> &'static App {
     app
 }
 
+/// An application that accepts only the API key `fuzz` and holds at most [`GATED_MAX_NAMESPACES`]
+/// namespaces: what the namespace target drives.
+fn gated_app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    APP.get_or_init(|| {
+        let config = Config {
+            journal_size: 16,
+            api_keys: vec!["fuzz".into()],
+            max_namespaces: GATED_MAX_NAMESPACES,
+            ..Config::default()
+        };
+        match App::new(&config) {
+            Ok(app) => app,
+            Err(error) => panic!("the gated configuration must start: {error}"),
+        }
+    })
+}
+
+/// The namespace limit of [`gated_app`].
+const GATED_MAX_NAMESPACES: usize = 8;
+
+/// How many namespaces an application holds.
+fn namespace_count(app: &App) -> u64 {
+    crate::admin::Control::health(app)["namespaces"].as_u64().unwrap_or(0)
+}
+
+/// The namespace target: the first half of `data` as the namespace header, the second as the
+/// bearer key, on requests to routes of both APIs of [`gated_app`]. Panics when a refused request
+/// created a namespace, or the registry passed its limit.
+pub fn namespace_headers(data: &[u8]) {
+    let app = gated_app();
+    let (namespace, key) = data.split_at(data.len() / 2);
+    let mut bearer = b"Bearer ".to_vec();
+    bearer.extend_from_slice(key);
+    for (method, path) in [
+        ("GET", "/v1/identities/"),
+        ("POST", "/v1/identities/"),
+        ("GET", "/v1/identities/count"),
+        ("GET", "/v2/identities"),
+        ("POST", "/v2/identities"),
+        ("GET", "/v2/nowhere"),
+    ] {
+        let request =
+            request_with_headers(method, path, &[("x-mock-namespace", namespace), ("authorization", &bearer)], b"{}");
+        let before = namespace_count(app);
+        let status = app.respond(&request).status().as_u16();
+        let after = namespace_count(app);
+        assert!(after <= GATED_MAX_NAMESPACES as u64, "{after} namespaces");
+        if matches!(status, 401 | 404 | 503) {
+            assert_eq!(before, after, "{method} {path} answered {status} and created a namespace");
+        }
+    }
+}
+
+/// A request with the given headers (values that are not valid header values are left out), as
+/// the server would hand it to the application.
+fn request_with_headers(method: &str, path: &str, headers: &[(&'static str, &[u8])], body: &[u8]) -> ApiRequest {
+    let mut request = request(method, path, "", body);
+    request.headers.remove(hyper::header::AUTHORIZATION);
+    for (name, value) in headers {
+        if let Ok(value) = hyper::header::HeaderValue::from_bytes(value) {
+            request.headers.append(*name, value);
+        }
+    }
+    request
+}
+
 /// A request as the server would hand it to the application.
 pub fn request(method: &str, path: &str, query: &str, body: &[u8]) -> ApiRequest {
     let mut headers = hyper::HeaderMap::new();

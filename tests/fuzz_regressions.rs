@@ -47,3 +47,11 @@ fn query_string_corpus_never_panics() {
         }
     }
 }
+
+#[test]
+fn namespace_headers_corpus_never_panics_and_keeps_the_registry_bounded() {
+    for (name, data) in corpus("namespace_headers") {
+        let replayed = std::panic::catch_unwind(|| identity_mock::fuzzing::namespace_headers(&data));
+        assert!(replayed.is_ok(), "{name} failed");
+    }
+}

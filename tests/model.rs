@@ -246,3 +246,117 @@ fn random_operation_sequences_agree_with_the_model() {
         prop_assert!(outcome.is_ok(), "{}", outcome.unwrap_err());
     });
 }
+
+/// What a request of the namespace model does.
+#[derive(Clone, Debug)]
+enum NamespaceOp {
+    /// A read (Letta count or orq list) naming a namespace, with the accepted key or another.
+    Read { namespace: u8, orq: bool, good_key: bool },
+    /// A write (a create) naming a namespace.
+    Write { namespace: u8, orq: bool, good_key: bool },
+    /// A request with the accepted key to a path no route has.
+    UnknownPath { namespace: u8, orq: bool },
+    /// `DELETE /__admin/namespaces/{name}`.
+    Remove { namespace: u8 },
+}
+
+fn namespace_op() -> impl Strategy<Value = NamespaceOp> {
+    prop_oneof![
+        (0..6u8, any::<bool>(), any::<bool>()).prop_map(|(namespace, orq, good_key)| NamespaceOp::Read {
+            namespace,
+            orq,
+            good_key
+        }),
+        (0..6u8, any::<bool>(), any::<bool>()).prop_map(|(namespace, orq, good_key)| NamespaceOp::Write {
+            namespace,
+            orq,
+            good_key
+        }),
+        (0..6u8, any::<bool>()).prop_map(|(namespace, orq)| NamespaceOp::UnknownPath { namespace, orq }),
+        (0..6u8).prop_map(|namespace| NamespaceOp::Remove { namespace }),
+    ]
+}
+
+const MAX_NAMESPACES: usize = 4;
+
+/// The registry's model: which namespaces exist (by name) and whether each has data of its own.
+async fn check_namespaces(server: &MockServer, ops: Vec<NamespaceOp>) -> Result<(), String> {
+    assert_eq!(send(server, "POST", "/__admin/reset", &[], None).await.status, 200);
+    let mut model: std::collections::BTreeMap<String, bool> = [("default".to_string(), true)].into();
+    for (step, op) in ops.into_iter().enumerate() {
+        let context = format!("step {step}: {op:?}");
+        let name = |n: u8| format!("ns-{n}");
+        let key = |good: bool| if good { "Bearer good" } else { "Bearer wrong" };
+        let (status, expected) = match op {
+            NamespaceOp::Read { namespace, orq, good_key } | NamespaceOp::Write { namespace, orq, good_key } => {
+                let writes = matches!(op, NamespaceOp::Write { .. });
+                let namespace = name(namespace);
+                let headers = [("x-mock-namespace", namespace.as_str()), ("authorization", key(good_key))];
+                let (method, path, body, ok) = match (orq, writes) {
+                    (false, false) => ("GET", "/v1/identities/count", None, 200),
+                    (true, false) => ("GET", "/v2/identities", None, 200),
+                    (false, true) => (
+                        "POST",
+                        "/v1/identities/",
+                        Some(json!({"identifier_key": format!("k{step}"), "name": "n", "identity_type": "user"})),
+                        200,
+                    ),
+                    (true, true) => ("POST", "/v2/identities", Some(json!({"external_id": format!("e{step}")})), 201),
+                };
+                let body = body.map(|b| b.to_string());
+                let reply = send(server, method, path, &headers, body.as_deref().map(str::as_bytes)).await;
+                let expected = if !good_key {
+                    401
+                } else if model.contains_key(&namespace) {
+                    if writes {
+                        model.insert(namespace, true);
+                    }
+                    ok
+                } else if model.len() >= MAX_NAMESPACES {
+                    503
+                } else {
+                    model.insert(namespace, writes);
+                    ok
+                };
+                (reply.status.as_u16(), expected)
+            }
+            NamespaceOp::UnknownPath { namespace, orq } => {
+                let namespace = name(namespace);
+                let headers = [("x-mock-namespace", namespace.as_str()), ("authorization", "Bearer good")];
+                let path = if orq { "/v2/nowhere" } else { "/v1/identities/a/b/c" };
+                (send(server, "GET", path, &headers, None).await.status.as_u16(), 404)
+            }
+            NamespaceOp::Remove { namespace } => {
+                let path = format!("/__admin/namespaces/{}", name(namespace));
+                let reply = send(server, "DELETE", &path, &[], None).await;
+                (reply.status.as_u16(), if model.remove(&name(namespace)).is_some() { 200 } else { 404 })
+            }
+        };
+        prop_eq(status, expected, &context)?;
+        let listed = support::get(server, "/__admin/namespaces").await.json();
+        let listed: std::collections::BTreeMap<String, bool> = listed["namespaces"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .map(|n| {
+                        (n["name"].as_str().unwrap_or_default().to_string(), n["own_data"].as_bool().unwrap_or(false))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        prop_eq(listed, model.clone(), &context)?;
+    }
+    Ok(())
+}
+
+#[test]
+fn namespaces_are_created_only_for_accepted_requests_on_real_routes_and_never_past_the_limit() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let config = Config { max_namespaces: MAX_NAMESPACES, api_keys: vec!["good".into()], ..Config::default() };
+    let server = runtime.block_on(support::start(config));
+    let config = ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() };
+    proptest!(config, |(ops in proptest::collection::vec(namespace_op(), 1..40))| {
+        let outcome = runtime.block_on(check_namespaces(&server, ops));
+        prop_assert!(outcome.is_ok(), "{}", outcome.unwrap_err());
+    });
+}
