@@ -248,7 +248,13 @@ impl Filter {
 
 /// `*` matches any run of characters (also none); everything else matches itself.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
+    wildcard_match(pattern, text, '*')
+}
+
+/// `wildcard` in `pattern` matches any run of characters (also none); everything else matches
+/// itself.
+pub fn wildcard_match(pattern: &str, text: &str, wildcard: char) -> bool {
+    let parts: Vec<&str> = pattern.split(wildcard).collect();
     if parts.len() == 1 {
         return pattern == text;
     }

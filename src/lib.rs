@@ -88,6 +88,7 @@ pub use orq::{Revision, TagMatch};
 #[doc(hidden)]
 pub mod internals {
     pub use crate::ids::stable_uuid;
+    pub use crate::journal::wildcard_match;
     pub use crate::json_text::JsonText;
     pub use crate::letta::model::{Identity, IdentityType, Properties, Property};
     pub use crate::letta::{pyjson, validation};

@@ -59,22 +59,7 @@ fn blocks() -> Vec<Block> {
 
 /// `…` in `pattern` matches any run of characters; the rest matches itself.
 fn matches_with_ellipses(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('…').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || !text[first.len()..].ends_with(last) || text.len() < first.len() + last.len() {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for middle in &parts[1..parts.len() - 1] {
-        match rest.find(middle) {
-            Some(at) => rest = &rest[at + middle.len()..],
-            None => return false,
-        }
-    }
-    true
+    identity_mock::internals::wildcard_match(pattern, text, '…')
 }
 
 /// A server started from a shell command line; returns it with its address.

@@ -316,13 +316,7 @@ impl OrqApi {
         revision: Revision,
     ) -> Outcome {
         let fields = self.body(request, schema, revision)?;
-        let identity = Arc::new(new_identity(ids, now, &fields));
-        workspace.identities.insert(identity.clone(), now * 1000).map_err(|_| {
-            OrqError::new(
-                Code::AlreadyExists,
-                format!("an identity with external_id {:?} already exists", identity.external_id),
-            )
-        })?;
+        let identity = insert_new(workspace, ids, now, &fields)?;
         let mut response = single(workspace, &identity, revision, Extras::default(), StatusCode::CREATED);
         if revision == Revision::Current {
             if let Ok(location) = HeaderValue::from_str(&format!("/v2/identities/{}", identity.id)) {
@@ -351,16 +345,7 @@ impl OrqApi {
                     Ok(())
                 })
                 .map_err(|_| OrqError::not_found(Revision::V1))?,
-            None => {
-                let identity = Arc::new(new_identity(ids, now, &fields));
-                workspace.identities.insert(identity.clone(), now * 1000).map_err(|_| {
-                    OrqError::new(
-                        Code::AlreadyExists,
-                        format!("an identity with external_id {external_id:?} already exists"),
-                    )
-                })?;
-                identity
-            }
+            None => insert_new(workspace, ids, now, &fields)?,
         };
         Ok(single(workspace, &identity, Revision::V1, Extras::default(), StatusCode::OK))
     }
@@ -527,6 +512,23 @@ fn string_list(value: &Value) -> Vec<String> {
         .as_array()
         .map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
         .unwrap_or_default()
+}
+
+/// Stores a new identity from a create body; 409 when its external_id is taken.
+fn insert_new(
+    workspace: &Workspace<'_>,
+    ids: &IdSource,
+    now: i64,
+    fields: &Map<String, Value>,
+) -> Result<Arc<OrqIdentity>, OrqError> {
+    let identity = Arc::new(new_identity(ids, now, fields));
+    workspace.identities.insert(identity.clone(), now * 1000).map_err(|_| {
+        OrqError::new(
+            Code::AlreadyExists,
+            format!("an identity with external_id {:?} already exists", identity.external_id),
+        )
+    })?;
+    Ok(identity)
 }
 
 /// A new identity from a create body the schema accepted.
