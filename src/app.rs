@@ -18,6 +18,7 @@ use crate::vendor::{Api, GenericError, Pipeline, Sources};
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -133,7 +134,7 @@ impl App {
         let vendor = self.vendor_of(&request.path);
         let namespace = namespace_of(&request);
         let fault = match vendor {
-            Some(_) => self.faults.take(request.method.as_str(), &request.path, || &namespace),
+            Some(_) => self.faults.take(request.method.as_str(), &request.path, || namespace),
             None => None,
         };
         if let Some(fault) = &fault {
@@ -152,7 +153,7 @@ impl App {
             }
             // A bug in a handler must cost one request, not the server.
             _ => Some(
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(vendor, &request, &namespace)))
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(vendor, &request, namespace)))
                     .unwrap_or_else(|_| self.generic_error(&request.path, &request.headers, GenericError::Internal)),
             ),
         };
@@ -166,12 +167,17 @@ impl App {
             }
         }
         if self.log_requests {
-            log_request(&request, &namespace, response.as_ref(), &answered);
+            log_request(&request, namespace, response.as_ref(), &answered);
         }
         // Only requests to the APIs are journaled: not admin calls, nor a browser's `/favicon.ico`.
         if let (Some(vendor), true) = (vendor, self.journal.enabled()) {
             let operation = vendor.operation_name(&request);
             let preflight = self.is_preflight(&request);
+            // Most requests name no namespace: theirs is kept without allocating.
+            let namespace = match namespace {
+                crate::namespaces::DEFAULT_NAMESPACE => Cow::Borrowed(crate::namespaces::DEFAULT_NAMESPACE),
+                named => Cow::Owned(named.to_string()),
+            };
             self.journal.record(Entry {
                 namespace,
                 api: vendor.name(),
@@ -234,7 +240,7 @@ impl App {
     /// drive, so that a panic shows.
     #[doc(hidden)]
     pub fn respond(&self, request: &ApiRequest) -> ApiResponse {
-        self.handle(self.vendor_of(&request.path), request, &namespace_of(request))
+        self.handle(self.vendor_of(&request.path), request, namespace_of(request))
     }
 
     /// `/openapi.json`: every vendor's paths and the admin API's.
@@ -275,7 +281,7 @@ fn other(request: &ApiRequest) -> Other {
 
 impl Pipeline for App {
     fn namespace(&self, name: &str, writes: bool) -> Result<NamespaceRef, usize> {
-        self.namespaces.resolve(name, writes, self.clock.peek_micros())
+        self.namespaces.resolve(name, writes, || self.clock.peek_micros())
     }
 
     fn sources(&self) -> Sources<'_> {

@@ -16,7 +16,6 @@ use crate::ids::stable_uuid;
 use dashmap::DashMap;
 use parking_lot::RwLock;
 use serde_json::{json, Map, Value};
-use std::borrow::Cow;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,19 +25,17 @@ pub const DEFAULT_NAMESPACE: &str = "default";
 /// The header that names a request's namespace.
 pub const NAMESPACE_HEADER: &str = "x-mock-namespace";
 
-/// A namespace as one request sees it.
-pub struct NamespaceRef {
-    /// Its own data, or the fixtures' shared data while it has only been read.
-    pub data: Arc<Namespace>,
-    /// The orq `workspace_id` of its identities: derived from the name, the same on every run.
-    pub workspace_id: Arc<str>,
-}
+/// A namespace as one request sees it: its data (its own, or the fixtures' shared data while it
+/// has only been read) and its orq `workspace_id`, derived from the name.
+pub type NamespaceRef = Arc<Entry>;
 
-struct Entry {
-    data: Arc<Namespace>,
+/// A registry entry. It never changes but for its last use: a namespace's first write replaces
+/// the whole entry, so a request holds one `Arc`.
+pub struct Entry {
+    pub data: Arc<Namespace>,
     /// Whether `data` is this namespace's own (else it is the shared fixtures).
     own: bool,
-    workspace_id: Arc<str>,
+    pub workspace_id: Arc<str>,
     /// By the server's clock, for the listing.
     created_micros: i64,
     last_used_micros: AtomicI64,
@@ -47,25 +44,28 @@ struct Entry {
     last_used_tick: AtomicU64,
 }
 
+/// How stale a last use may get before a request records a newer one: every request writing it
+/// would make all cores fight over one cache line.
+const TOUCH_EVERY_MILLIS: u64 = 100;
+
 impl Entry {
-    fn new(name: &str, data: Arc<Namespace>, own: bool, now: Now) -> Entry {
-        Entry {
+    fn new(name: &str, data: Arc<Namespace>, own: bool, created_micros: i64, now: Now) -> Arc<Entry> {
+        Arc::new(Entry {
             data,
             own,
             workspace_id: stable_uuid(name).to_string().into(),
-            created_micros: now.micros,
+            created_micros,
             last_used_micros: AtomicI64::new(now.micros),
             last_used_tick: AtomicU64::new(now.tick),
+        })
+    }
+
+    /// Records a use, unless one was recorded less than [`TOUCH_EVERY_MILLIS`] ago.
+    fn touch(&self, tick: u64, micros: impl FnOnce() -> i64) {
+        if tick >= self.last_used_tick.load(Ordering::Relaxed) + TOUCH_EVERY_MILLIS {
+            self.last_used_tick.store(tick, Ordering::Relaxed);
+            self.last_used_micros.store(micros(), Ordering::Relaxed);
         }
-    }
-
-    fn touch(&self, now: Now) {
-        self.last_used_micros.store(now.micros, Ordering::Relaxed);
-        self.last_used_tick.store(now.tick, Ordering::Relaxed);
-    }
-
-    fn to_ref(&self) -> NamespaceRef {
-        NamespaceRef { data: self.data.clone(), workspace_id: self.workspace_id.clone() }
     }
 }
 
@@ -80,7 +80,7 @@ struct Now {
 pub struct Namespaces {
     /// The origin of the monotonic ticks.
     made: Instant,
-    by_name: DashMap<String, Entry, foldhash::fast::RandomState>,
+    by_name: DashMap<String, Arc<Entry>, foldhash::fast::RandomState>,
     /// What a namespace starts with; `reset` can switch it to nothing and back.
     seed: RwLock<Arc<Fixtures>>,
     /// What the server started with.
@@ -103,12 +103,13 @@ pub fn bearer_key(request: &ApiRequest) -> Option<&str> {
 }
 
 /// The namespace a request belongs to.
-pub fn namespace_of(request: &ApiRequest) -> Cow<'static, str> {
-    let named = request.header(NAMESPACE_HEADER).map(str::trim).filter(|name| !name.is_empty());
-    match named.or_else(|| bearer_key(request)) {
-        None | Some(DEFAULT_NAMESPACE) => Cow::Borrowed(DEFAULT_NAMESPACE),
-        Some(name) => Cow::Owned(name.to_string()),
-    }
+pub fn namespace_of(request: &ApiRequest) -> &str {
+    request
+        .header(NAMESPACE_HEADER)
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .or_else(|| bearer_key(request))
+        .unwrap_or(DEFAULT_NAMESPACE)
 }
 
 /// One namespace in `GET /__admin/namespaces`.
@@ -139,7 +140,11 @@ impl Namespaces {
     }
 
     fn now(&self, micros: i64) -> Now {
-        Now { micros, tick: u64::try_from(self.made.elapsed().as_millis()).unwrap_or(u64::MAX) }
+        Now { micros, tick: self.tick() }
+    }
+
+    fn tick(&self) -> u64 {
+        u64::try_from(self.made.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
     /// Creates the default namespace and every namespace the seed names, with data of their own,
@@ -148,7 +153,7 @@ impl Namespaces {
         let seed = self.seed.read().clone();
         for name in std::iter::once(DEFAULT_NAMESPACE).chain(seed.namespaces.keys().map(String::as_str)) {
             let data = self.build(&seed, name);
-            self.by_name.insert(name.to_string(), Entry::new(name, data, true, now));
+            self.by_name.insert(name.to_string(), Entry::new(name, data, true, now.micros, now));
         }
     }
 
@@ -174,30 +179,32 @@ impl Namespaces {
     /// The namespace called `name` for a request that reads (`writes` false) or writes. A new
     /// one is created, unless that would pass the limit: then `Err` with the limit. A namespace
     /// gets data of its own the first time it is written.
-    pub fn resolve(&self, name: &str, writes: bool, now_micros: i64) -> Result<NamespaceRef, usize> {
-        let now = self.now(now_micros);
+    pub fn resolve(&self, name: &str, writes: bool, now_micros: impl Fn() -> i64) -> Result<NamespaceRef, usize> {
         if let Some(entry) = self.by_name.get(name) {
             if entry.own || !writes {
-                entry.touch(now);
-                return Ok(entry.to_ref());
+                entry.touch(self.tick(), &now_micros);
+                return Ok(entry.clone());
             }
         } else if self.by_name.len() >= self.max {
             return Err(self.max);
         }
+        let now = self.now(now_micros());
         let seed = self.seed.read().clone();
         let named = seed.namespaces.contains_key(name);
         // Own data is built before the map is locked: filling a namespace from large fixtures
         // takes a while, and a map shard must not stay locked that long.
         let (data, own) = if writes || named { (self.build(&seed, name), true) } else { (self.shared(), false) };
-        let mut entry =
-            self.by_name.entry(name.to_string()).or_insert_with(|| Entry::new(name, data.clone(), own, now));
+        let mut entry = self
+            .by_name
+            .entry(name.to_string())
+            .or_insert_with(|| Entry::new(name, data.clone(), own, now.micros, now));
         if own && !entry.own {
             // Its first write: what it read so far was the fixtures, which is what it now owns.
-            entry.data = data;
-            entry.own = true;
+            *entry = Entry::new(name, data, true, entry.created_micros, now);
+        } else {
+            entry.touch(now.tick, || now.micros);
         }
-        entry.touch(now);
-        Ok(entry.to_ref())
+        Ok(entry.clone())
     }
 
     /// Back to the fixtures the server started with, or to nothing when `empty`: one namespace,
@@ -207,7 +214,7 @@ impl Namespaces {
         let now = self.now(now_micros);
         match name {
             Some(name) if empty => {
-                self.by_name.insert(name.to_string(), Entry::new(name, Arc::default(), true, now));
+                self.by_name.insert(name.to_string(), Entry::new(name, Arc::default(), true, now.micros, now));
             }
             Some(name) => {
                 self.by_name.remove(name);
@@ -245,7 +252,7 @@ impl Namespaces {
         plan.extend(fixtures.namespaces.iter().map(|(name, set)| (name.clone(), set)));
         let mut receipts = Vec::new();
         for (name, set) in plan {
-            let namespace = match self.resolve(&name, true, now_micros) {
+            let namespace = match self.resolve(&name, true, || now_micros) {
                 Ok(namespace) => namespace,
                 Err(max) => {
                     receipts.into_iter().for_each(crate::fixtures::Receipt::undo);

@@ -1,21 +1,19 @@
 //! The binary as users run it: the start line, fixtures from a path, refusal of bad fixtures, and a
 //! clean exit on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
+use support::process::Process;
 
 const BIN: &str = env!("CARGO_BIN_EXE_identity-mock");
 
-/// Starts the binary and returns it with the address from its `listening on` line.
-fn start(args: &[&str]) -> (Child, String) {
-    let mut child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let address =
-        line.trim().strip_prefix("listening on http://").unwrap_or_else(|| panic!("start line: {line:?}")).to_string();
-    (child, address)
+/// Starts the binary with `args`.
+fn start(args: &[&str]) -> Process {
+    Process::start(Command::new(BIN).args(args))
 }
 
 /// A raw HTTP/1.1 GET; returns the whole response text.
@@ -28,28 +26,24 @@ fn http_get(address: &str, path: &str) -> String {
     response
 }
 
-fn terminate(mut child: Child) -> std::process::ExitStatus {
-    let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    child.wait().unwrap()
-}
-
 #[test]
 fn starts_serves_the_bundled_fixtures_and_stops_cleanly_on_sigterm() {
-    let (child, address) = start(&["--port", "0"]);
+    let server = start(&["--port", "0"]);
+    let address = server.address.clone();
     assert!(address.starts_with("127.0.0.1:"), "{address}");
     let health = http_get(&address, "/__admin/health");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains(r#""identities":5"#), "{health}");
-    let status = terminate(child);
+    let status = server.stop().0;
     assert!(status.success(), "exit status {status:?}");
 }
 
 #[test]
 fn empty_and_fixture_path_options() {
-    let (child, address) = start(&["--port", "0", "--empty"]);
+    let server = start(&["--port", "0", "--empty"]);
+    let address = server.address.clone();
     assert!(http_get(&address, "/v1/identities/count").ends_with("\r\n\r\n0"));
-    terminate(child);
+    server.stop();
 
     let folder = std::env::temp_dir().join(format!("identity-mock-cli-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
@@ -63,12 +57,13 @@ fn empty_and_fixture_path_options() {
         r#"{"letta": {"identities": [{"identifier_key": "k2", "name": "Two", "identity_type": "user"}]}}"#,
     )
     .unwrap();
-    let (child, address) = start(&["--port", "0", "--fixtures", folder.to_str().unwrap()]);
+    let server = start(&["--port", "0", "--fixtures", folder.to_str().unwrap()]);
+    let address = server.address.clone();
     let list = http_get(&address, "/v1/identities/?order=asc");
     let one = list.find(r#""name":"One""#).unwrap();
     let two = list.find(r#""name":"Two""#).unwrap();
     assert!(one < two, "files are read in name order: {list}");
-    terminate(child);
+    server.stop();
     std::fs::remove_dir_all(&folder).unwrap();
 }
 
@@ -118,7 +113,8 @@ fn snapshot_runs_repeat_byte_for_byte_responses_and_journal() {
     let run = || {
         let mut args = SNAPSHOT_FLAGS.to_vec();
         args.push(&port);
-        let (child, address) = start(&args);
+        let server = start(&args);
+        let address = server.address.clone();
         let letta =
             http_post(&address, "/v1/identities/", "", r#"{"identifier_key":"k","name":"n","identity_type":"user"}"#);
         let orq = http_post(&address, "/v2/identities", "authorization: Bearer k\r\n", r#"{"external_id":"e"}"#);
@@ -127,7 +123,7 @@ fn snapshot_runs_repeat_byte_for_byte_responses_and_journal() {
         // it the same.
         let redirect = http_get(&address, "/v1/identities?limit=1");
         let journal = http_get(&address, "/__admin/requests");
-        terminate(child);
+        server.stop();
         [letta, orq, missing, redirect, journal].join("\n")
     };
     let first = run();
@@ -149,7 +145,8 @@ fn header<'a>(response: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn a_stepping_clock_moves_once_per_write_and_the_date_header_agrees() {
-    let (child, address) = start(&["--port", "0", "--empty", "--clock", "step:2025-01-01T00:00:00Z:1000"]);
+    let server = start(&["--port", "0", "--empty", "--clock", "step:2025-01-01T00:00:00Z:1000"]);
+    let address = server.address.clone();
     let before = http_get(&address, "/v2/identities");
     assert_eq!(header(&before, "date"), "Wed, 01 Jan 2025 00:00:00 GMT", "the start is not a write");
     let created = http_post(&address, "/v2/identities", "authorization: Bearer k\r\n", r#"{"external_id":"e"}"#);
@@ -161,7 +158,7 @@ fn a_stepping_clock_moves_once_per_write_and_the_date_header_agrees() {
     assert!(second.contains(r#""created":"2025-01-01T00:00:02.000Z""#), "{second}");
     let journal = http_get(&address, "/__admin/requests?method=POST");
     assert!(journal.contains(r#""duration_micros":1000000"#), "a write takes one step: {journal}");
-    terminate(child);
+    server.stop();
 }
 
 #[test]
@@ -178,29 +175,24 @@ fn every_option_can_come_from_the_environment_and_the_command_line_wins() {
         let variable = format!("[env: IDENTITY_MOCK_{}=", name.to_uppercase().replace('-', "_"));
         assert!(help.contains(&variable), "--{name} has no variable {variable} in --help");
     }
-    let with_env = |vars: &[(&str, &str)], args: &[&str]| {
-        let mut command = Command::new(BIN);
-        command.args(args).envs(vars.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let address =
-            line.trim().strip_prefix("listening on http://").unwrap_or_else(|| panic!("{line:?}")).to_string();
-        (child, address)
-    };
-    let (child, address) = with_env(&[("IDENTITY_MOCK_PORT", "0"), ("IDENTITY_MOCK_EMPTY", "1")], &[]);
+    let with_env =
+        |vars: &[(&str, &str)], args: &[&str]| Process::start(Command::new(BIN).args(args).envs(vars.iter().copied()));
+    let server = with_env(&[("IDENTITY_MOCK_PORT", "0"), ("IDENTITY_MOCK_EMPTY", "1")], &[]);
+    let address = server.address.clone();
     assert!(http_get(&address, "/v1/identities/count").ends_with("\r\n\r\n0"), "IDENTITY_MOCK_EMPTY=1 empties");
-    terminate(child);
-    let (child, address) = with_env(&[("IDENTITY_MOCK_PORT", "1"), ("IDENTITY_MOCK_EMPTY", "false")], &["--port", "0"]);
+    server.stop();
+    let server = with_env(&[("IDENTITY_MOCK_PORT", "1"), ("IDENTITY_MOCK_EMPTY", "false")], &["--port", "0"]);
+    let address = server.address.clone();
     assert!(http_get(&address, "/v1/identities/count").ends_with("\r\n\r\n5"), "the option wins; false is off");
-    terminate(child);
+    server.stop();
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/orq.json");
-    let (child, address) = with_env(&[("IDENTITY_MOCK_EMPTY", "true")], &["--port", "0", "--fixtures", fixtures]);
+    let server = with_env(&[("IDENTITY_MOCK_EMPTY", "true")], &["--port", "0", "--fixtures", fixtures]);
+    let address = server.address.clone();
     assert!(
         http_get(&address, "/__admin/health").contains(r#""orq":{"identities":4}"#),
         "--fixtures beats the variable"
     );
-    terminate(child);
+    server.stop();
     let refused = Command::new(BIN).env("IDENTITY_MOCK_JOURNAL_SIZE", "many").output().unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("invalid value 'many' for '--journal-size"));
@@ -208,21 +200,10 @@ fn every_option_can_come_from_the_environment_and_the_command_line_wins() {
 
 #[test]
 fn log_requests_prints_one_line_per_request_to_stderr() {
-    let mut child = Command::new(BIN)
-        .args(["--port", "0", "--log", "requests", "--clock", "fixed:2025-01-01T00:00:00Z"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let address = line.trim().strip_prefix("listening on http://").unwrap().to_string();
-    http_get(&address, "/v1/identities/count");
-    http_post(&address, "/v2/identities", "authorization: Bearer team-a\r\n", r#"{"external_id":"e"}"#);
-    let stderr = child.stderr.take().unwrap();
-    terminate(child);
-    let mut logged = String::new();
-    BufReader::new(stderr).read_to_string(&mut logged).unwrap();
+    let server = start(&["--port", "0", "--log", "requests", "--clock", "fixed:2025-01-01T00:00:00Z"]);
+    http_get(&server.address, "/v1/identities/count");
+    http_post(&server.address, "/v2/identities", "authorization: Bearer team-a\r\n", r#"{"external_id":"e"}"#);
+    let (_, logged) = server.stop();
     let lines: Vec<&str> = logged.lines().collect();
     assert_eq!(
         lines,

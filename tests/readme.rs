@@ -14,11 +14,14 @@
 //!
 //! The package file names the README gives must carry Cargo.toml's version.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
+use support::process::Process;
 
 const README: &str = include_str!("../README.md");
 const BIN: &str = env!("CARGO_BIN_EXE_identity-mock");
@@ -62,34 +65,12 @@ fn matches_with_ellipses(pattern: &str, text: &str) -> bool {
     identity_mock::internals::wildcard_match(pattern, text, '…')
 }
 
-/// A server started from a shell command line; returns it with its address.
-fn start_server(command: &str) -> (Child, String) {
+/// A server started from a shell command line, with the binary on `PATH` and a free port unless
+/// the command names one.
+fn start_server(command: &str) -> Process {
     let bin_dir = Path::new(BIN).parent().unwrap();
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
-    let mut child = Command::new("bash")
-        .args(["-c", command])
-        .env("PATH", path)
-        .env("IDENTITY_MOCK_PORT", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let address = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("`{command}` printed {line:?}, not the listening line"))
-        .to_string();
-    (child, address)
-}
-
-fn stop(mut child: Child) -> (std::process::ExitStatus, String) {
-    let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    (child.wait().unwrap(), stderr)
+    Process::start(Command::new("bash").args(["-c", command]).env("PATH", path).env("IDENTITY_MOCK_PORT", "0"))
 }
 
 fn request(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
@@ -128,7 +109,8 @@ fn commands(body: &str) -> Vec<String> {
 fn every_code_block_is_run_or_says_where_it_is() {
     let blocks = blocks();
     let fixed_port = regex::Regex::new(r"--port \d+").unwrap();
-    let (tour, tour_address) = start_server(&format!("exec {BIN} --port 0"));
+    let tour = start_server(&format!("exec {BIN} --port 0"));
+    let tour_address = tour.address.clone();
     let mut counts = std::collections::BTreeMap::new();
     for (index, block) in blocks.iter().enumerate() {
         let at = format!("README line {}", block.line);
@@ -166,10 +148,10 @@ fn every_code_block_is_run_or_says_where_it_is() {
             }
             ("sh", "readme-sh: server") => {
                 let command = fixed_port.replace_all(&block.body, "--port 0");
-                let (child, address) = start_server(&command);
-                assert_eq!(request(&address, "GET", "/__admin/health", "").0, 200, "{at}: the server answers");
-                request(&address, "GET", "/v1/identities/count", "");
-                let (status, stderr) = stop(child);
+                let server = start_server(&command);
+                assert_eq!(request(&server.address, "GET", "/__admin/health", "").0, 200, "{at}: the server answers");
+                request(&server.address, "GET", "/v1/identities/count", "");
+                let (status, stderr) = server.stop();
                 assert!(status.success(), "{at}: exit status {status:?} after SIGTERM; stderr: {stderr}");
                 if command.contains("LOG=requests") || command.contains("--log requests") {
                     assert!(stderr.contains(" GET /v1/identities/count 200 "), "{at}: no request line in {stderr:?}");
@@ -199,7 +181,7 @@ fn every_code_block_is_run_or_says_where_it_is() {
         };
         *counts.entry(kind).or_insert(0) += 1;
     }
-    let (status, _) = stop(tour);
+    let (status, _) = tour.stop();
     assert!(status.success());
     for kind in ["shell, run against the tour server", "shell, a server started and stopped", "rust: a doctest"] {
         assert!(counts.get(kind).copied().unwrap_or(0) >= 1, "no block of kind {kind}: {counts:?}");

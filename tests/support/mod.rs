@@ -8,6 +8,8 @@ use hyper::{HeaderMap, Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use identity_mock::{Config, MockServer as Server};
 
+pub mod process;
+
 pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
