@@ -86,7 +86,7 @@ impl App {
         let namespaces = Namespaces::new(fixtures, started_micros, config.max_namespaces);
         crate::heap::release_free();
         Ok(App {
-            letta: LettaApi::new(schemas, started_micros, config.fix_upstream_bugs, config.api_keys.clone()),
+            letta: LettaApi::new(schemas, started_micros, config),
             orq: OrqApi::new(schemas, config.orq_revision, config.orq_tag_match, config.api_keys.clone()),
             namespaces,
             schemas,
@@ -132,7 +132,7 @@ impl App {
             self.dirty.store(true, Ordering::Release);
         }
         let vendor = self.vendor_of(&request.path);
-        let namespace = namespace_of(&request);
+        let namespace = vendor.map_or_else(|| namespace_of(&request), |vendor| vendor.namespace(&request));
         let fault = match vendor {
             Some(_) => self.faults.take(request.method.as_str(), &request.path, || namespace),
             None => None,
@@ -240,7 +240,8 @@ impl App {
     /// drive, so that a panic shows.
     #[doc(hidden)]
     pub fn respond(&self, request: &ApiRequest) -> ApiResponse {
-        self.handle(self.vendor_of(&request.path), request, namespace_of(request))
+        let vendor = self.vendor_of(&request.path);
+        self.handle(vendor, request, vendor.map_or_else(|| namespace_of(request), |vendor| vendor.namespace(request)))
     }
 
     /// `/openapi.json`: every vendor's paths and the admin API's.

@@ -48,6 +48,9 @@ pub struct Config {
     pub max_namespaces: usize,
     /// Namespaces unused for this long are dropped (never `default`); `None` keeps them.
     pub namespace_idle_ttl: Option<std::time::Duration>,
+    /// Whether a Letta request's bearer key names its namespace (by default only
+    /// `X-Mock-Namespace` does, as the real server ignores `Authorization`).
+    pub letta_namespace_by_key: bool,
 }
 
 impl Default for Config {
@@ -74,6 +77,7 @@ impl Default for Config {
             test_routes: false,
             max_namespaces: 10_000,
             namespace_idle_ttl: None,
+            letta_namespace_by_key: false,
         }
     }
 }

@@ -77,6 +77,10 @@ struct Cli {
     /// Drop namespaces nobody used for this many seconds (never `default`); off by default.
     #[arg(long, value_name = "SECONDS", env = "IDENTITY_MOCK_NAMESPACE_IDLE_TTL")]
     namespace_idle_ttl: Option<u64>,
+    /// Let a Letta request's bearer key name its namespace, as orq's does (by default only
+    /// X-Mock-Namespace does: the real Letta server ignores Authorization).
+    #[arg(long, env = "IDENTITY_MOCK_LETTA_NAMESPACE_BY_KEY", value_parser = FalseyValueParser::new())]
+    letta_namespace_by_key: bool,
     /// Serve test-only routes (a route that panics, to test panic isolation).
     #[arg(long, hide = true)]
     enable_test_routes: bool,
@@ -164,6 +168,7 @@ async fn main() -> ExitCode {
         test_routes: cli.enable_test_routes,
         max_namespaces: cli.max_namespaces,
         namespace_idle_ttl: cli.namespace_idle_ttl.map(std::time::Duration::from_secs),
+        letta_namespace_by_key: cli.letta_namespace_by_key,
     };
     // Signal handlers are in place before the start line, so a signal sent as soon as the line
     // appears still shuts down gracefully.

@@ -102,14 +102,15 @@ pub fn bearer_key(request: &ApiRequest) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !key.is_empty()).then_some(key)
 }
 
-/// The namespace a request belongs to.
+/// The namespace a request names with the `X-Mock-Namespace` header, if any.
+pub fn named_namespace(request: &ApiRequest) -> Option<&str> {
+    request.header(NAMESPACE_HEADER).map(str::trim).filter(|name| !name.is_empty())
+}
+
+/// The namespace a request belongs to: the `X-Mock-Namespace` header, else the API key, else
+/// `default`.
 pub fn namespace_of(request: &ApiRequest) -> &str {
-    request
-        .header(NAMESPACE_HEADER)
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .or_else(|| bearer_key(request))
-        .unwrap_or(DEFAULT_NAMESPACE)
+    named_namespace(request).or_else(|| bearer_key(request)).unwrap_or(DEFAULT_NAMESPACE)
 }
 
 /// One namespace in `GET /__admin/namespaces`.

@@ -6,7 +6,7 @@
 use crate::clock::Clock;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::ids::IdSource;
-use crate::namespaces::NamespaceRef;
+use crate::namespaces::{namespace_of, NamespaceRef};
 use crate::schema::Schemas;
 use hyper::HeaderMap;
 use serde_json::{Map, Value};
@@ -51,6 +51,12 @@ pub trait Vendor: Send + Sync {
     /// Whether a path belongs to this API.
     fn owns(&self, path: &str) -> bool;
 
+    /// The namespace a request belongs to: by default the `X-Mock-Namespace` header, else the
+    /// API key, else `default`.
+    fn namespace<'r>(&self, request: &'r ApiRequest) -> &'r str {
+        namespace_of(request)
+    }
+
     /// Authentication and the route table.
     fn route(&self, request: &ApiRequest) -> Routing<Self::Route>;
 
@@ -81,6 +87,7 @@ pub trait Vendor: Send + Sync {
 pub trait Api: Send + Sync {
     fn name(&self) -> &'static str;
     fn owns(&self, path: &str) -> bool;
+    fn namespace<'r>(&self, request: &'r ApiRequest) -> &'r str;
     fn operation_name(&self, request: &ApiRequest) -> Option<&'static str>;
     fn generic_error(&self, error: GenericError, headers: &HeaderMap) -> ApiResponse;
     fn openapi(&self, schemas: &Schemas) -> Map<String, Value>;
@@ -103,6 +110,10 @@ impl<V: Vendor> Api for V {
 
     fn owns(&self, path: &str) -> bool {
         Vendor::owns(self, path)
+    }
+
+    fn namespace<'r>(&self, request: &'r ApiRequest) -> &'r str {
+        Vendor::namespace(self, request)
     }
 
     fn operation_name(&self, request: &ApiRequest) -> Option<&'static str> {

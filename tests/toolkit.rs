@@ -80,7 +80,8 @@ async fn the_same_seed_and_clock_give_byte_identical_responses() {
 
 #[tokio::test]
 async fn sixteen_parallel_clients_each_see_only_their_namespace() {
-    let server = MockServer::start().await;
+    // Keys name Letta namespaces too here, so that half the clients can rely on them.
+    let server = MockServer::builder().config(|c| c.letta_namespace_by_key = true).start().await;
     let mut clients = Vec::new();
     for client in 0..16 {
         let addr = server.addr();
@@ -346,7 +347,7 @@ async fn faults_delay_replace_or_drop_matching_requests() {
 #[tokio::test]
 async fn a_fault_with_a_namespace_meets_only_that_namespace() {
     let server = MockServer::start().await;
-    let spec = json!({"path": "/v1/identities/count", "namespace": "test-a", "status": 503});
+    let spec = json!({"path": "/v*/identities*", "namespace": "test-a", "status": 503});
     assert_eq!(send_json(&server, "POST", "/__admin/faults", &spec).await.status, 201);
     let count = |namespace: &'static str| {
         let server = &server;
@@ -355,8 +356,10 @@ async fn a_fault_with_a_namespace_meets_only_that_namespace() {
     assert_eq!(count("test-b").await, 200);
     assert_eq!(count("test-a").await, 503);
     assert_eq!(get(&server, "/v1/identities/count").await.status, 200, "the default namespace is spared");
-    let orq = send(&server, "GET", "/v1/identities/count", &[("authorization", "Bearer test-a")], None).await;
-    assert_eq!(orq.status, 503, "a bearer key names the namespace too");
+    let orq = send(&server, "GET", "/v2/identities", &[("authorization", "Bearer test-a")], None).await;
+    assert_eq!(orq.status, 503, "an orq API key names the namespace too");
+    let letta = send(&server, "GET", "/v1/identities/count", &[("authorization", "Bearer test-a")], None).await;
+    assert_eq!(letta.status, 200, "Letta ignores the bearer key, as the real server does");
     assert_eq!(get(&server, "/__admin/faults").await.json()["faults"][0]["namespace"], "test-a");
 }
 
@@ -415,8 +418,19 @@ async fn the_letta_api_is_namespaced_too() {
     let bearer = [("authorization", "Bearer a"), ("content-type", "application/json")];
     assert_eq!(
         send(&server, "POST", "/v1/identities/", &bearer, Some(bytes.as_bytes())).await.status,
-        409,
-        "the key names namespace a"
+        200,
+        "a bearer key does not name a Letta namespace: this lands in default"
     );
-    assert_eq!(get(&server, "/v1/identities/count").await.text(), "0", "the default namespace is untouched");
+    let by_key =
+        support::start(Config { fixtures: FixtureSource::Empty, letta_namespace_by_key: true, ..Config::default() })
+            .await;
+    let named = [("x-mock-namespace", "a"), ("content-type", "application/json")];
+    assert_eq!(send(&by_key, "POST", "/v1/identities/", &named, Some(bytes.as_bytes())).await.status, 200);
+    assert_eq!(
+        send(&by_key, "POST", "/v1/identities/", &bearer, Some(bytes.as_bytes())).await.status,
+        409,
+        "with --letta-namespace-by-key the key names namespace a"
+    );
+    assert_eq!(get(&server, "/v1/identities/count").await.text(), "1", "only the bearer create landed in default");
+    assert_eq!(get(&by_key, "/v1/identities/count").await.text(), "0", "there, default is untouched");
 }

@@ -5,6 +5,7 @@
 
 pub mod errors;
 pub mod fixtures;
+mod like;
 pub mod model;
 pub mod openapi;
 pub mod pyjson;
@@ -40,6 +41,8 @@ pub struct LettaApi {
     fix_upstream_bugs: bool,
     /// When not empty, the passwords a secured Letta server accepts.
     api_keys: Vec<String>,
+    /// Whether a bearer key names a namespace (`--letta-namespace-by-key`).
+    namespace_by_key: bool,
 }
 
 type Outcome = Result<ApiResponse, LettaError>;
@@ -77,13 +80,14 @@ pub fn strip_prefix(path: &str) -> Option<&str> {
 }
 
 impl LettaApi {
-    pub fn new(
-        schemas: &'static Schemas,
-        default_user_created_micros: i64,
-        fix_upstream_bugs: bool,
-        api_keys: Vec<String>,
-    ) -> LettaApi {
-        LettaApi { schemas, messages: Messages::new(default_user_created_micros), fix_upstream_bugs, api_keys }
+    pub fn new(schemas: &'static Schemas, default_user_created_micros: i64, config: &crate::Config) -> LettaApi {
+        LettaApi {
+            schemas,
+            messages: Messages::new(default_user_created_micros),
+            fix_upstream_bugs: config.fix_upstream_bugs,
+            api_keys: config.api_keys.clone(),
+            namespace_by_key: config.letta_namespace_by_key,
+        }
     }
 
     /// With API keys set, the server behaves as Letta started with `--secure`: its password
@@ -114,6 +118,15 @@ impl Vendor for LettaApi {
 
     fn owns(&self, path: &str) -> bool {
         strip_prefix(path).is_some()
+    }
+
+    /// The real server ignores `Authorization` (unless secured), so a bearer key does not name a
+    /// namespace: only `X-Mock-Namespace` does, unless `--letta-namespace-by-key`.
+    fn namespace<'r>(&self, request: &'r ApiRequest) -> &'r str {
+        if self.namespace_by_key {
+            return crate::namespaces::namespace_of(request);
+        }
+        crate::namespaces::named_namespace(request).unwrap_or(crate::namespaces::DEFAULT_NAMESPACE)
     }
 
     /// As upstream: the password middleware (when keys are set) before the router; the router's
@@ -398,43 +411,62 @@ impl LettaApi {
         Ok(())
     }
 
+    /// As upstream's manager and ORM: both cursors are looked up (`before` first) and checked for
+    /// their order before the limit reaches SQL; the manager asks for `limit + 1` rows (all when
+    /// `limit` is 0) and trims to `limit`; with both cursors the ORM asks for twice that and
+    /// keeps the middle rows.
     fn list(&self, data: &LettaData, query: &Query) -> Outcome {
+        let before = self.cursor(query.filter("before"), |id| data.identities.order_of(id), "Identity")?;
+        let after = self.cursor(query.filter("after"), |id| data.identities.order_of(id), "Identity")?;
         let limit = query.limit();
-        if limit <= -2 {
+        let both = before.is_some() && after.is_some();
+        let fetch = (limit != 0).then(|| limit.saturating_add(1));
+        let sql_limit = match (fetch, both) {
+            // `None * 2` in upstream's ORM: a TypeError.
+            (None, true) => return Err(LettaError::unknown()),
+            (fetch, true) => fetch.map(|n| n.saturating_mul(2)),
+            (fetch, false) => fetch,
+        };
+        if sql_limit.is_some_and(|n| n < 0) {
+            // LIMIT of a negative number, which PostgreSQL refuses.
             return Err(LettaError::database());
         }
-        let after = self.cursor(query.filter("after"), |id| data.identities.order_of(id), "Identity")?;
-        let before = self.cursor(query.filter("before"), |id| data.identities.order_of(id), "Identity")?;
-        let bounds = page_bounds(
-            after,
-            before,
-            query.descending(),
-            match limit {
-                // Upstream treats 0 as "no limit" and fetches limit+1 rows, so -1 yields nothing.
-                0 => None,
-                -1 => Some(0),
-                n => Some(usize::try_from(n).unwrap_or(usize::MAX)),
-            },
-        )?;
-        let name = query.filter("name").map(str::to_lowercase);
+        let sql_limit = sql_limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+        let bounds = page_bounds(after, before, query.descending(), sql_limit)?;
+        let name = query.filter("name").map(|name| like::Pattern::contains(&name.to_lowercase()));
         let project_id = query.filter("project_id");
         let identifier_key = query.filter("identifier_key");
         let identity_type = query.filter("identity_type").and_then(IdentityType::parse);
         let keep = |identity: &Identity| {
-            name.as_ref().is_none_or(|n| identity.name.to_lowercase().contains(n.as_str()))
+            name.as_ref().is_none_or(|n| n.matches(&identity.name.to_lowercase()))
                 && project_id.is_none_or(|p| identity.project_id.as_deref() == Some(p))
                 && identifier_key.is_none_or(|k| identity.identifier_key == k)
                 && identity_type.is_none_or(|t| identity.identity_type == t)
         };
-        // Written straight from the store: no identity is copied for the page.
-        let mut out = Vec::with_capacity(256 * bounds.limit.unwrap_or(50).min(64) + 2);
+        // The manager's trim: the page holds at most `limit` rows (`limit` 0: no trim).
+        let trim = usize::try_from(limit).ok().filter(|n| *n > 0);
+        let mut out = Vec::with_capacity(256 * trim.unwrap_or(50).min(64) + 2);
         out.push(b'[');
-        data.identities.visit_page(bounds, keep, |identity| {
+        let mut write = |identity: &Arc<Identity>| {
             if out.len() > 1 {
                 out.push(b',');
             }
             identity.write_json(&mut out);
-        });
+        };
+        if both {
+            let mut rows = Vec::new();
+            data.identities.visit_page(bounds, keep, |identity| rows.push(identity.clone()));
+            let wanted = fetch.and_then(|n| usize::try_from(n).ok()).unwrap_or(usize::MAX);
+            if rows.len() > wanted {
+                let start = (rows.len() / 2).saturating_sub(wanted / 2);
+                rows = rows[start..(start + wanted).min(rows.len())].to_vec();
+            }
+            rows.iter().take(trim.unwrap_or(usize::MAX)).for_each(&mut write);
+        } else {
+            // Written straight from the store: no identity is copied for the page.
+            let bounds = PageBounds { limit: bounds.limit.map(|n| n.min(trim.unwrap_or(usize::MAX))), ..bounds };
+            data.identities.visit_page(bounds, keep, write);
+        }
         out.push(b']');
         Ok(json(StatusCode::OK, out))
     }
@@ -545,8 +577,7 @@ impl LettaApi {
                 identity.identity_type = kind;
             }
             if let Some(new_properties) = new_properties {
-                let mut merged = identity.properties.list();
-                merge_properties(&mut merged, new_properties);
+                let merged = merge_properties(identity.properties.list(), new_properties);
                 identity.properties = Properties::new(&merged);
             }
             // Links are only ever added by PATCH.
@@ -720,15 +751,18 @@ fn dedup(ids: Vec<String>) -> Vec<String> {
     out
 }
 
-/// PATCH merges by key: an existing key keeps its place and takes the new value and type; new
-/// keys are appended in request order; nothing is removed.
-fn merge_properties(properties: &mut Vec<Property>, updates: Vec<Property>) {
-    for update in updates {
-        match properties.iter_mut().find(|p| p.key == update.key) {
-            Some(existing) => *existing = update,
-            None => properties.push(update),
+/// PATCH merges by key as upstream's `{old["key"]: old …} | {new.key: new …}`: the stored list
+/// becomes a dict first (a repeated key collapses to its last value, in the place of its first),
+/// then each update takes its key's place or is appended.
+fn merge_properties(stored: Vec<Property>, updates: Vec<Property>) -> Vec<Property> {
+    let mut merged: Vec<Property> = Vec::with_capacity(stored.len() + updates.len());
+    for property in stored.into_iter().chain(updates) {
+        match merged.iter_mut().find(|p| p.key == property.key) {
+            Some(existing) => *existing = property,
+            None => merged.push(property),
         }
     }
+    merged
 }
 
 #[cfg(test)]
@@ -741,10 +775,13 @@ mod tests {
 
     #[test]
     fn merge_keeps_positions_and_appends_new_keys() {
-        let mut properties = vec![prop("a", 1), prop("b", 2)];
-        merge_properties(&mut properties, vec![prop("b", 3), prop("c", 4), prop("b", 5)]);
+        let properties =
+            merge_properties(vec![prop("a", 1), prop("b", 2)], vec![prop("b", 3), prop("c", 4), prop("b", 5)]);
         let keys: Vec<(&str, i64)> = properties.iter().map(|p| (p.key.as_str(), p.value.as_i64().unwrap())).collect();
         assert_eq!(keys, vec![("a", 1), ("b", 5), ("c", 4)]);
+        let collapsed = merge_properties(vec![prop("a", 1), prop("b", 2), prop("a", 3)], vec![]);
+        let keys: Vec<(&str, i64)> = collapsed.iter().map(|p| (p.key.as_str(), p.value.as_i64().unwrap())).collect();
+        assert_eq!(keys, vec![("a", 3), ("b", 2)], "a repeated stored key collapses, as a Python dict does");
     }
 
     #[test]
@@ -774,7 +811,7 @@ mod tests {
 
     #[test]
     fn path_ids_are_lowercase_uuid4_of_exactly_45_characters() {
-        let api = LettaApi::new(Schemas::bundled().unwrap(), 0, false, Vec::new());
+        let api = LettaApi::new(Schemas::bundled().unwrap(), 0, &crate::Config::default());
         assert!(api.path_id_error("identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544").is_none());
         for bad in [
             "abc",
