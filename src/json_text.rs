@@ -18,11 +18,45 @@ use std::fmt;
 #[derive(Clone)]
 pub struct JsonText(Box<RawValue>);
 
+/// Parses JSON of any nesting depth (serde_json stops at 128 levels by default); the stack grows
+/// as the nesting needs.
+pub fn parse_deep<T: serde::de::DeserializeOwned>(text: &str) -> serde_json::Result<T> {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    reader.disable_recursion_limit();
+    let value = T::deserialize(serde_stacker::Deserializer::new(&mut reader))?;
+    reader.end()?;
+    Ok(value)
+}
+
+/// Compact JSON whose numbers are written as they were read. serde_json (built with
+/// `arbitrary_precision`, so that a number keeps its text) spells every exponent with a sign
+/// (`1e+16` for `1e16`); this formatter drops a `+` there, so a number written `1e16` comes back
+/// as `1e16`, as Python and JavaScript write it.
+struct NumberAsWritten;
+
+impl serde_json::ser::Formatter for NumberAsWritten {
+    fn write_number_str<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, value: &str) -> std::io::Result<()> {
+        match value.split_once("e+") {
+            Some((mantissa, exponent)) => write!(writer, "{mantissa}e{exponent}"),
+            None => writer.write_all(value.as_bytes()),
+        }
+    }
+}
+
 impl JsonText {
     /// The compact text of any value that serializes to JSON.
     pub fn encode(value: &impl Serialize) -> JsonText {
+        let mut out = Vec::with_capacity(128);
+        let mut writer = serde_json::Serializer::with_formatter(&mut out, NumberAsWritten);
         // Strings and already-valid values always serialize; `null` stands in for the impossible.
-        JsonText(serde_json::value::to_raw_value(value).unwrap_or_else(|_| JsonText::null().0))
+        // The stack grows as deep values need (Letta keeps up to 930 levels).
+        if value.serialize(serde_stacker::Serializer::new(&mut writer)).is_err() {
+            return JsonText::null();
+        }
+        String::from_utf8(out)
+            .ok()
+            .and_then(|text| RawValue::from_string(text).ok())
+            .map_or_else(JsonText::null, JsonText)
     }
 
     fn null() -> JsonText {
@@ -35,7 +69,7 @@ impl JsonText {
 
     /// The value, parsed again.
     pub fn to_value(&self) -> Value {
-        serde_json::from_str(self.as_str()).unwrap_or(Value::Null)
+        parse_deep(self.as_str()).unwrap_or(Value::Null)
     }
 }
 

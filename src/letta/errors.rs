@@ -39,6 +39,12 @@ impl LettaError {
         LettaError::detail(StatusCode::INTERNAL_SERVER_ERROR, "A database error occurred.")
     }
 
+    /// What the real server answers when pydantic's serializer gives up on a deep value (a
+    /// `ValueError`, which upstream turns into a 400 with its text).
+    pub fn serializer_depth() -> LettaError {
+        LettaError::detail(StatusCode::BAD_REQUEST, "Circular reference detected (depth exceeded)")
+    }
+
     pub fn into_response(self) -> ApiResponse {
         match self {
             LettaError::Validation { errors, path_id_example } => {

@@ -10,6 +10,7 @@ pub mod model;
 pub mod openapi;
 pub mod pyjson;
 pub mod pyrepr;
+pub mod pyvalues;
 pub mod routes;
 pub mod validation;
 
@@ -62,8 +63,9 @@ impl Query {
         self.text(name).filter(|text| !text.is_empty())
     }
 
-    fn limit(&self) -> i64 {
-        self.values.get("limit").and_then(Value::as_i64).unwrap_or(DEFAULT_LIMIT)
+    /// As Python holds it: no bound (past `i128`, clamped; PostgreSQL refuses past `i64` anyway).
+    fn limit(&self) -> i128 {
+        self.values.get("limit").and_then(|v| v.as_number()?.as_i128()).unwrap_or(DEFAULT_LIMIT.into())
     }
 
     fn descending(&self) -> bool {
@@ -244,13 +246,16 @@ impl LettaApi {
             Operation::Count => Ok(json(StatusCode::OK, data.identities.len().to_string())),
             Operation::Retrieve => {
                 let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
-                Ok(identity_response(&identity))
+                identity_response(&identity)
             }
             Operation::Create => self.create(data, sources, &body_value),
             Operation::Upsert => self.upsert(data, sources, &body_value),
             Operation::Update => self.update(data, sources, id, &body_value),
             Operation::ReplaceProperties => {
-                let properties = Properties::from_json(&body_value);
+                if !data.identities.contains(id) {
+                    return Err(self.messages.identity_not_found(id));
+                }
+                let properties = stored_properties(&body_value)?;
                 let updated = data
                     .identities
                     .update(id, |identity| -> Result<(), ()> {
@@ -258,7 +263,7 @@ impl LettaApi {
                         Ok(())
                     })
                     .map_err(|_| self.messages.identity_not_found(id))?;
-                Ok(identity_response(&updated))
+                identity_response(&updated)
             }
             Operation::Delete => {
                 data.identities.remove(id).ok_or_else(|| self.messages.identity_not_found(id))?;
@@ -308,8 +313,8 @@ impl LettaApi {
             let Some(last) = given.last() else { continue };
             let value = match field.get("type").and_then(Value::as_str) {
                 Some("array") => Value::from(given.iter().map(|v| Value::from(*v)).collect::<Vec<_>>()),
-                Some("integer") => match parse_python_int(last) {
-                    Some(number) => Value::from(number),
+                Some("integer") => match parse_python_int(last).and_then(serde_json::Number::from_i128) {
+                    Some(number) => Value::Number(number),
                     None => {
                         parse_errors.push(PydanticError::new(
                             "int_parsing",
@@ -343,7 +348,7 @@ impl LettaApi {
 
     /// With `--fix-upstream-bugs`, a negative `limit` is the 422 the documented API implies.
     fn negative_limit_error(&self, instance: &Value, raw: &str, errors: &mut Vec<PydanticError>) {
-        if instance.get("limit").and_then(Value::as_i64).is_some_and(|limit| limit < 0) {
+        if instance.get("limit").and_then(|v| v.as_number()?.as_i128()).is_some_and(|limit| limit < 0) {
             let given =
                 query_pairs(raw).into_iter().rev().find(|(k, _)| k == "limit").map(|(_, v)| v).unwrap_or_default();
             errors.push(
@@ -361,7 +366,8 @@ impl LettaApi {
 
     fn validate_body(&self, schema_name: SchemaId, body: Body, errors: &mut Vec<PydanticError>) -> Value {
         match body {
-            Body::Absent => {
+            // FastAPI reads a JSON `null` body as no body at all.
+            Body::Absent | Body::Json(Value::Null) => {
                 errors.push(PydanticError::new("missing", "body", vec![], "Field required", ErrorInput::Nothing));
                 Value::Null
             }
@@ -427,11 +433,7 @@ impl LettaApi {
             (fetch, true) => fetch.map(|n| n.saturating_mul(2)),
             (fetch, false) => fetch,
         };
-        if sql_limit.is_some_and(|n| n < 0) {
-            // LIMIT of a negative number, which PostgreSQL refuses.
-            return Err(LettaError::database());
-        }
-        let sql_limit = sql_limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+        let sql_limit = sql_limit.map(sql_limit_rows).transpose()?;
         let bounds = page_bounds(after, before, query.descending(), sql_limit)?;
         let name = query.filter("name").map(|name| like::Pattern::contains(&name.to_lowercase()));
         let project_id = query.filter("project_id");
@@ -447,7 +449,9 @@ impl LettaApi {
         let trim = usize::try_from(limit).ok().filter(|n| *n > 0);
         let mut out = Vec::with_capacity(256 * trim.unwrap_or(50).min(64) + 2);
         out.push(b'[');
+        let mut shown = Shown::default();
         let mut write = |identity: &Arc<Identity>| {
+            shown.add(&identity.properties);
             if out.len() > 1 {
                 out.push(b',');
             }
@@ -466,6 +470,9 @@ impl LettaApi {
             // Written straight from the store: no identity is copied for the page.
             let bounds = PageBounds { limit: bounds.limit.map(|n| n.min(trim.unwrap_or(usize::MAX))), ..bounds };
             data.identities.visit_page(bounds, keep, write);
+        }
+        if let Some(error) = shown.unwritable(IN_LIST) {
+            return Err(error);
         }
         out.push(b']');
         Ok(json(StatusCode::OK, out))
@@ -491,15 +498,10 @@ impl LettaApi {
         linked: &[String],
         query: &Query,
     ) -> Outcome {
-        let limit = query.limit();
-        if limit < 0 {
-            // Passed straight to LIMIT, which PostgreSQL refuses.
-            return Err(LettaError::database());
-        }
+        let limit = sql_limit_rows(query.limit())?;
         let after = self.cursor(query.filter("after"), |id| collection.order_of(id), kind)?;
         let before = self.cursor(query.filter("before"), |id| collection.order_of(id), kind)?;
-        let bounds =
-            page_bounds(after, before, query.descending(), Some(usize::try_from(limit).unwrap_or(usize::MAX)))?;
+        let bounds = page_bounds(after, before, query.descending(), Some(limit))?;
         let page = collection.page(bounds, |entity| linked.iter().any(|l| **l == *entity.id));
         let items: Vec<&Value> = page.iter().map(|entity| &entity.json).collect();
         Ok(json(StatusCode::OK, serde_json::to_vec(&items).unwrap_or_default()))
@@ -515,13 +517,17 @@ impl LettaApi {
             name: text_field(body, "name").unwrap_or_default(),
             identity_type: identity_type_field(body).unwrap_or(IdentityType::Other),
             project_id: text_field(body, "project_id"),
-            properties: body.get("properties").map(Properties::from_json).unwrap_or_default(),
+            properties: match body.get("properties") {
+                Some(properties) => stored_properties(properties)?,
+                None => Properties::default(),
+            },
             agent_ids: dedup(agent_ids.unwrap_or_default()),
             block_ids: dedup(block_ids.unwrap_or_default()),
         };
+        check_storable(&identity)?;
         let identity = Arc::new(identity);
         match data.identities.insert(identity.clone(), sources.clock.now_micros()) {
-            Ok(()) => Ok(identity_response(&identity)),
+            Ok(()) => identity_response(&identity),
             Err(_) => Err(errors::create_conflict(&identity)),
         }
     }
@@ -538,10 +544,10 @@ impl LettaApi {
         };
         let agent_ids = string_list(body.get("agent_ids"));
         self.check_links(data, agent_ids.as_deref(), None)?;
-        let properties = body.get("properties").filter(|p| !p.is_null()).map(Properties::from_json);
+        let properties = body.get("properties").filter(|p| !p.is_null()).map(stored_properties).transpose()?;
         let updated = data
             .identities
-            .update(&id, |identity| -> Result<(), ()> {
+            .update(&id, |identity| -> Result<(), LettaError> {
                 identity.name = text_field(body, "name").unwrap_or_default();
                 if let Some(kind) = identity_type_field(body) {
                     identity.identity_type = kind;
@@ -553,20 +559,31 @@ impl LettaApi {
                 if let Some(agent_ids) = agent_ids {
                     identity.agent_ids = dedup(agent_ids);
                 }
-                Ok(())
+                check_storable(identity)
             })
-            .map_err(|_| self.messages.upsert_not_found(&identifier_key, project_id.as_deref()))?;
-        Ok(identity_response(&updated))
+            .map_err(|error| match error {
+                WriteError::Rejected(error) => error,
+                _ => self.messages.upsert_not_found(&identifier_key, project_id.as_deref()),
+            })?;
+        identity_response(&updated)
     }
 
     fn update(&self, data: &LettaData, sources: &Sources<'_>, id: &str, body: &Value) -> Outcome {
         let before = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
+        let new_properties = body
+            .get("properties")
+            .filter(|p| !p.is_null())
+            .map(|p| stored_properties(p).map(|stored| stored.list()))
+            .transpose()?;
+        if new_properties.is_some() && before.properties.is_null() {
+            // Upstream merges by iterating the stored properties: a stored JSON null is a TypeError.
+            return Err(LettaError::unknown());
+        }
         let agent_ids = string_list(body.get("agent_ids"));
         let block_ids = string_list(body.get("block_ids"));
         self.check_links(data, agent_ids.as_deref(), block_ids.as_deref())?;
-        let new_properties = body.get("properties").filter(|p| !p.is_null()).map(Property::list_from_json);
         let mut attempted = None;
-        let result = data.identities.update(id, |identity| -> Result<(), ()> {
+        let result = data.identities.update(id, |identity| -> Result<(), LettaError> {
             if let Some(key) = text_field(body, "identifier_key") {
                 identity.identifier_key = key;
             }
@@ -591,17 +608,47 @@ impl LettaApi {
                     identity.block_ids.push(block_id);
                 }
             }
+            check_storable(identity)?;
             attempted = Some(identity.clone());
             Ok(())
         });
         match result {
-            Ok(updated) => Ok(identity_response(&updated)),
+            Ok(updated) => identity_response(&updated),
             Err(WriteError::Conflict(_)) => {
                 let attempted = attempted.unwrap_or_else(|| Identity::clone(&before));
                 Err(errors::update_conflict(&before, &attempted, sources.clock.now_micros()))
             }
-            Err(_) => Err(self.messages.identity_not_found(id)),
+            Err(WriteError::Rejected(error)) => Err(error),
+            Err(WriteError::NotFound) => Err(self.messages.identity_not_found(id)),
         }
+    }
+}
+
+/// The rows a `LIMIT` of `n` allows; PostgreSQL refuses a negative one and one past a `bigint`.
+fn sql_limit_rows(n: i128) -> Result<usize, LettaError> {
+    if n < 0 || n > i128::from(i64::MAX) {
+        return Err(LettaError::database());
+    }
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// A request's properties as upstream stores them; PostgreSQL refuses NaN and infinities, and
+/// upstream fails (in Python's recursion limit) on a value nested 931 levels or more.
+fn stored_properties(value: &Value) -> Result<Properties, LettaError> {
+    let properties = Properties::stored(value).map_err(|_| LettaError::database())?;
+    if properties.findings().nesting >= 931 {
+        return Err(LettaError::unknown());
+    }
+    Ok(properties)
+}
+
+/// PostgreSQL refuses a NUL or a lone surrogate in the text columns.
+fn check_storable(identity: &Identity) -> Result<(), LettaError> {
+    let texts = [Some(identity.identifier_key.as_str()), Some(identity.name.as_str()), identity.project_id.as_deref()];
+    if texts.into_iter().flatten().all(pyvalues::storable_text) {
+        Ok(())
+    } else {
+        Err(LettaError::database())
     }
 }
 
@@ -652,8 +699,8 @@ fn read_body(request: &ApiRequest) -> Result<Body, LettaError> {
             return Ok(Body::Raw(request.body.to_vec()));
         }
     }
-    match pyjson::decode_error(&request.body) {
-        pyjson::Outcome::Invalid(error) => Err(LettaError::Validation {
+    match pyjson::decode(&request.body) {
+        Err(pyjson::Outcome::Invalid(error)) => Err(LettaError::Validation {
             errors: vec![PydanticError::new(
                 "json_invalid",
                 "body",
@@ -664,14 +711,10 @@ fn read_body(request: &ApiRequest) -> Result<Body, LettaError> {
             .with_ctx("error", CtxValue::Text(error.msg))],
             path_id_example: false,
         }),
-        pyjson::Outcome::Undecodable | pyjson::Outcome::TooDeep | pyjson::Outcome::IntTooLong => {
-            Err(errors::body_parse_failed())
-        }
-        pyjson::Outcome::Valid => {
-            // Python accepts a few documents serde_json cannot hold (NaN, Infinity, numbers beyond
-            // f64); they get the error FastAPI gives any other body it cannot parse.
-            serde_json::from_slice(&request.body).map(Body::Json).map_err(|_| errors::body_parse_failed())
-        }
+        Err(_) => Err(errors::body_parse_failed()),
+        // What Python read, with its NaN, infinities, big integers and lone surrogates (see
+        // pyvalues), as deep as Python read it: the stack grows as the nesting needs.
+        Ok(text) => crate::json_text::parse_deep(&text).map(Body::Json).map_err(|_| errors::body_parse_failed()),
     }
 }
 
@@ -707,26 +750,64 @@ fn redirect(request: &ApiRequest) -> ApiResponse {
     response
 }
 
-fn identity_response(identity: &Identity) -> ApiResponse {
+/// An identity as the answer, or the error upstream's serializers end in (see [`Shown`]).
+fn identity_response(identity: &Identity) -> Outcome {
+    let mut shown = Shown::default();
+    shown.add(&identity.properties);
+    if let Some(error) = shown.unwritable(ALONE) {
+        return Err(error);
+    }
     let mut out = Vec::with_capacity(512);
     identity.write_json(&mut out);
-    json(StatusCode::OK, out)
+    Ok(json(StatusCode::OK, out))
 }
 
-/// pydantic's lax integer parsing of a query string: surrounding whitespace, a sign, digits, and
-/// an all-zero fraction are accepted.
-fn parse_python_int(text: &str) -> Option<i64> {
+/// How deep an identity's property values sit in an answer: under the identity, its properties
+/// list and the property object (`ALONE`), and under the page's list (`IN_LIST`).
+const ALONE: usize = 3;
+const IN_LIST: usize = 4;
+
+/// What upstream's serializers meet in the identities of one answer. An object key holding a lone
+/// surrogate fails to encode (a 400 with Python's text); pydantic's serializer gives up on a value
+/// nested 256 levels or more (a 400); orjson, which runs next, on an integer past 64 bits or on
+/// an answer nested past 254 levels (a 500). Measured on a real Letta 0.16.8 server.
+#[derive(Default)]
+struct Shown(pyvalues::Findings);
+
+impl Shown {
+    fn add(&mut self, properties: &Properties) {
+        self.0.merge(properties.findings());
+    }
+
+    fn unwritable(&self, values_at: usize) -> Option<LettaError> {
+        let found = &self.0;
+        if let Some(text) = &found.surrogate_key {
+            Some(LettaError::detail(StatusCode::BAD_REQUEST, text))
+        } else if found.nesting >= 256 {
+            Some(LettaError::serializer_depth())
+        } else if found.big_int || values_at + found.nesting > 254 {
+            Some(LettaError::unknown())
+        } else {
+            None
+        }
+    }
+}
+
+/// pydantic's lax integer parsing of a query string: surrounding whitespace, a sign, digits
+/// with single underscores between them (as Python's `int()`), and a fraction of zeros.
+fn parse_python_int(text: &str) -> Option<i128> {
     let text = text.trim();
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if !fraction.bytes().all(|b| b == b'0') {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    if fraction.is_empty() || !fraction.bytes().all(|b| b == b'0') {
         return None;
     }
     let digits = whole.strip_prefix(['-', '+']).unwrap_or(whole);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.split('_').any(|group| group.is_empty() || !group.bytes().all(|b| b.is_ascii_digit())) {
         return None;
     }
-    // Values past i64 saturate: a huge limit means "all", a huge negative one is refused.
-    Some(whole.parse::<i64>().unwrap_or(if whole.starts_with('-') { i64::MIN } else { i64::MAX }))
+    let whole: String = whole.chars().filter(|c| *c != '_').collect();
+    // Past i128 (39 digits) the value saturates: any such limit is refused all the same.
+    Some(whole.parse::<i128>().unwrap_or(if whole.starts_with('-') { i128::MIN } else { i128::MAX }))
 }
 
 fn text_field(body: &Value, name: &str) -> Option<String> {
@@ -794,7 +875,13 @@ mod tests {
         assert_eq!(parse_python_int("abc"), None);
         assert_eq!(parse_python_int(""), None);
         assert_eq!(parse_python_int("-"), None);
-        assert_eq!(parse_python_int("99999999999999999999"), Some(i64::MAX));
+        assert_eq!(parse_python_int("99999999999999999999"), Some(99_999_999_999_999_999_999));
+        assert_eq!(parse_python_int(&"9".repeat(50)), Some(i128::MAX));
+        assert_eq!(parse_python_int("1_000.00"), Some(1000));
+        assert_eq!(parse_python_int("-0_0"), Some(0));
+        for refused in ["1.", ".0", "1__0", "_1", "1_", "-_1", "1.0_0", "1e1", "١"] {
+            assert_eq!(parse_python_int(refused), None, "{refused}");
+        }
     }
 
     #[test]

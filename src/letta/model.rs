@@ -1,5 +1,6 @@
 //! Letta's identity model as the store holds it, and its exact wire encoding.
 
+use super::pyvalues;
 use crate::json_text::{JsonText, ObjectWriter};
 use crate::store::{Collection, Record};
 use serde::{Deserialize, Serialize};
@@ -69,28 +70,74 @@ impl Property {
     }
 }
 
-/// An identity's properties as the store keeps them: their compact wire JSON. They are only ever
-/// written whole, replaced whole, or merged (which parses them).
+/// An identity's properties as the store keeps them: their compact JSON, as upstream's JSON column
+/// holds it (see `pyvalues`: Python's numbers, no lone surrogates). They are only ever written
+/// whole, replaced whole, or merged (which parses them).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Properties(JsonText);
+pub struct Properties {
+    /// `null` when a create sent `"properties": null` (upstream stores JSON null and shows `[]`).
+    text: JsonText,
+    /// What upstream's serializers meet in the values: some fail every answer holding them.
+    findings: pyvalues::Findings,
+}
 
 impl Properties {
+    /// Properties whose values are already as stored (a merge of stored and stored-form lists).
     pub fn new(list: &[Property]) -> Properties {
-        Properties(JsonText::encode(&list))
+        let mut findings = pyvalues::Findings::default();
+        list.iter().for_each(|property| findings.merge(&pyvalues::findings(&property.value)));
+        Properties { text: JsonText::encode(&list), findings }
     }
 
-    /// The properties in a JSON array the schemas already accepted (a request body or a fixture),
-    /// written in the wire's member order straight from the request's values.
+    /// A request's list (the schemas accepted it), or its `null`, as upstream stores it; `Err`
+    /// when PostgreSQL refuses a value (NaN, infinities).
+    pub fn stored(value: &Value) -> Result<Properties, pyvalues::Refused> {
+        if value.is_null() {
+            return Ok(Properties { text: JsonText::encode(&Value::Null), findings: Default::default() });
+        }
+        let stored = pyvalues::stored_json(value)?;
+        let items = stored.as_array().map(Vec::as_slice).unwrap_or_default();
+        let mut findings = pyvalues::Findings::default();
+        items.iter().filter_map(|item| item.get("value")).for_each(|v| findings.merge(&pyvalues::findings(v)));
+        Ok(Properties { text: JsonText::encode(&PropertiesOf(items)), findings })
+    }
+
+    /// A fixture's list: stored as a request's would be, or kept as written when PostgreSQL would
+    /// have refused it.
     pub fn from_json(value: &Value) -> Properties {
-        Properties(JsonText::encode(&PropertiesOf(value.as_array().map(Vec::as_slice).unwrap_or_default())))
+        Properties::stored(value).unwrap_or_else(|_| Properties {
+            text: JsonText::encode(&PropertiesOf(value.as_array().map(Vec::as_slice).unwrap_or_default())),
+            findings: Default::default(),
+        })
     }
 
+    /// The list (empty for a stored `null`).
     pub fn list(&self) -> Vec<Property> {
-        serde_json::from_str(self.0.as_str()).unwrap_or_default()
+        crate::json_text::parse_deep(self.text.as_str()).unwrap_or_default()
     }
 
+    /// The JSON as stored: `null` for a stored `null`.
     pub fn text(&self) -> &JsonText {
-        &self.0
+        &self.text
+    }
+
+    /// Whether upstream holds JSON `null` (a PATCH that merges into it fails).
+    pub fn is_null(&self) -> bool {
+        self.text.as_str() == "null"
+    }
+
+    /// What upstream's serializers meet in the values (see the field).
+    pub fn findings(&self) -> &pyvalues::Findings {
+        &self.findings
+    }
+
+    /// The JSON answers show: `[]` for a stored `null`.
+    fn wire(&self) -> &str {
+        if self.is_null() {
+            "[]"
+        } else {
+            self.text.as_str()
+        }
     }
 }
 
@@ -168,7 +215,7 @@ impl Identity {
         object.raw("agent_ids", "[]");
         object.raw("block_ids", "[]");
         object.string("organization_id", DEFAULT_ORG_ID);
-        object.raw("properties", self.properties.text().as_str());
+        object.raw("properties", self.properties.wire());
         object.end();
     }
 }

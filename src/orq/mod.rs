@@ -262,6 +262,9 @@ impl OrqApi {
         } else {
             serde_json::from_slice(&request.body).map_err(|e| OrqError::invalid(format!("invalid JSON body: {e}")))?
         };
+        if holds_number_past_f64(&value) {
+            return Err(OrqError::invalid("invalid JSON body: number out of range"));
+        }
         let Value::Object(mut fields) = value else {
             return Err(OrqError::invalid("invalid request body: the body must be a JSON object"));
         };
@@ -647,6 +650,17 @@ fn page_sorted(
         page.reverse();
     }
     Ok((page, has_more))
+}
+
+/// Whether a number of the body does not fit a double (numbers keep their text: serde_json is
+/// built with `arbitrary_precision` for Letta's sake), which the API refuses.
+fn holds_number_past_f64(value: &Value) -> bool {
+    match value {
+        Value::Number(number) => !number.to_string().parse::<f64>().is_ok_and(f64::is_finite),
+        Value::Array(items) => items.iter().any(holds_number_past_f64),
+        Value::Object(members) => members.values().any(holds_number_past_f64),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,307 @@
+//! Values Python holds and serde_json cannot hold the same way, carried through the Letta API as
+//! upstream carries them:
+//!
+//! - `NaN`, `Infinity` and `-Infinity`, which Python's `json` reads (and `1e400`, which it reads as
+//!   infinity): validation sees floats and a 422 shows `nan`/`inf`; PostgreSQL refuses to store
+//!   them (500 "A database error occurred.").
+//! - Lone surrogates (`"\ud800"`), which Python keeps in a `str`: a 422 shows `'\ud800'`;
+//!   PostgreSQL refuses them in a text column, and the JSON column of properties drops them.
+//! - Integers of any size: a 422 shows their digits; one that does not fit 64 bits is stored, and
+//!   then every answer that would hold it fails in orjson (500 "An unknown error occurred").
+//!
+//! serde_json is built with `arbitrary_precision`, so a number keeps the text it was written
+//! with; `NaN` and the infinities are given sentinel texts, and lone surrogates sentinel characters
+//! from the last private-use plane, before serde_json reads the body.
+
+use serde_json::{Map, Number, Value};
+
+/// The text a `NaN` of the body is read as (a number no client writes).
+pub const NAN: &str = "-0.0e-1234567890";
+/// The text `Infinity` is read as; Python reads it, and `1e400`, as infinity.
+const INFINITY: &str = "1e999999";
+const NEG_INFINITY: &str = "-1e999999";
+/// Lone surrogates U+D800..U+DFFF become U+10F800..U+10FFFF.
+const SURROGATE_BASE: u32 = 0x10F800;
+
+/// The sentinel character of a lone surrogate code unit.
+fn surrogate_char(code_unit: u32) -> char {
+    char::from_u32(SURROGATE_BASE + (code_unit - 0xD800)).unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+/// The lone surrogate a sentinel character stands for.
+pub fn as_surrogate(c: char) -> Option<u32> {
+    let cp = c as u32;
+    (SURROGATE_BASE..=SURROGATE_BASE + 0x7FF).contains(&cp).then(|| cp - SURROGATE_BASE + 0xD800)
+}
+
+/// JSON text serde_json reads the way Python's `json` read `text` (the code points of a document
+/// Python accepted): `NaN`/`Infinity`/`-Infinity` outside strings become sentinel numbers, lone
+/// surrogates inside strings (escaped or raw) sentinel characters.
+pub fn serde_text(text: &[u32]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut in_string = false;
+    let at = |j: usize| text.get(j).copied().and_then(char::from_u32);
+    while i < text.len() {
+        let cp = text[i];
+        if in_string {
+            if cp == u32::from(b'\\') && text.get(i + 1) == Some(&u32::from(b'u')) {
+                let unit = hex4(&text[(i + 2).min(text.len())..]);
+                if let Some(unit @ 0xD800..=0xDFFF) = unit {
+                    let low = (text.get(i + 6) == Some(&u32::from(b'\\')) && text.get(i + 7) == Some(&u32::from(b'u')))
+                        .then(|| hex4(&text[(i + 8).min(text.len())..]))
+                        .flatten();
+                    if (0xD800..=0xDBFF).contains(&unit) && low.is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)) {
+                        // A valid pair: serde_json reads it as one character.
+                        text[i..i + 12].iter().filter_map(|c| char::from_u32(*c)).for_each(|c| out.push(c));
+                        i += 12;
+                    } else {
+                        out.push(surrogate_char(unit));
+                        i += 6;
+                    }
+                    continue;
+                }
+                // Any other \uXXXX, copied as it is.
+                text[i..(i + 6).min(text.len())].iter().filter_map(|c| char::from_u32(*c)).for_each(|c| out.push(c));
+                i += 6;
+                continue;
+            }
+            if cp == u32::from(b'\\') {
+                out.push('\\');
+                if let Some(next) = at(i + 1) {
+                    out.push(next);
+                }
+                i += 2;
+                continue;
+            }
+            if cp == u32::from(b'"') {
+                in_string = false;
+            }
+            match cp {
+                0xD800..=0xDFFF => out.push(surrogate_char(cp)),
+                _ => out.push(char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER)),
+            }
+            i += 1;
+            continue;
+        }
+        let rest = &text[i..];
+        let starts = |word: &str| rest.len() >= word.len() && word.chars().zip(rest).all(|(a, b)| a as u32 == *b);
+        if cp == u32::from(b'"') {
+            in_string = true;
+            out.push('"');
+            i += 1;
+        } else if starts("NaN") {
+            out.push_str(NAN);
+            i += 3;
+        } else if starts("Infinity") {
+            out.push_str(INFINITY);
+            i += 8;
+        } else if starts("-Infinity") {
+            out.push_str(NEG_INFINITY);
+            i += 9;
+        } else {
+            out.push(char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER));
+            i += 1;
+        }
+    }
+    out
+}
+
+fn hex4(text: &[u32]) -> Option<u32> {
+    if text.len() < 4 {
+        return None;
+    }
+    text[..4].iter().try_fold(0u32, |acc, c| char::from_u32(*c)?.to_digit(16).map(|d| acc * 16 + d))
+}
+
+/// Whether PostgreSQL stores a string in a text column: not with a NUL or a lone surrogate.
+pub fn storable_text(text: &str) -> bool {
+    !text.chars().any(|c| c == '\0' || as_surrogate(c).is_some())
+}
+
+/// Why PostgreSQL refused a value.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Refused;
+
+/// A JSON value as upstream stores it in a JSON column and orjson writes it back: integers as
+/// Python ints (`-0` is `0`), floats in orjson's shortest form (`1e16`, `100000.0`), lone
+/// surrogates dropped from strings (object keys keep them; see [`Findings`]). `Err` for `NaN`
+/// and infinities, which PostgreSQL refuses.
+pub fn stored_json(value: &Value) -> Result<Value, Refused> {
+    stacker::maybe_grow(RED_ZONE, STACK_GROWTH, || {
+        Ok(match value {
+            Value::Number(number) => Value::Number(stored_number(number)?),
+            Value::String(text) => Value::String(text.chars().filter(|c| as_surrogate(*c).is_none()).collect()),
+            Value::Array(items) => Value::Array(items.iter().map(stored_json).collect::<Result<_, _>>()?),
+            Value::Object(members) => {
+                let mut out = Map::with_capacity(members.len());
+                for (key, member) in members {
+                    out.insert(key.clone(), stored_json(member)?);
+                }
+                Value::Object(out)
+            }
+            other => other.clone(),
+        })
+    })
+}
+
+/// Stack to keep free before one more level of [`stored_json`] (values nest up to 961 levels).
+const RED_ZONE: usize = 64 * 1024;
+const STACK_GROWTH: usize = 1024 * 1024;
+
+/// What upstream's serializers will meet in a stored value, which decides whether an answer
+/// holding it can be written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// How deep it nests: 0 for a scalar, 1 for `{"a": 1}` or `[]`.
+    pub nesting: usize,
+    /// An integer past 64 bits, which orjson cannot write.
+    pub big_int: bool,
+    /// The `UnicodeEncodeError` text of the first object key (in document order) holding a lone
+    /// surrogate: Python keeps such keys, and encoding the answer fails on them.
+    pub surrogate_key: Option<String>,
+}
+
+impl Findings {
+    /// The findings of several values, as one answer holding them all meets them.
+    pub fn merge(&mut self, other: &Findings) {
+        self.nesting = self.nesting.max(other.nesting);
+        self.big_int |= other.big_int;
+        if self.surrogate_key.is_none() {
+            self.surrogate_key.clone_from(&other.surrogate_key);
+        }
+    }
+}
+
+/// The [`Findings`] of one stored value.
+pub fn findings(value: &Value) -> Findings {
+    enum Next<'v> {
+        Value(&'v Value, usize),
+        Key(&'v str),
+    }
+    let mut found = Findings::default();
+    let mut pending = vec![Next::Value(value, 0)];
+    while let Some(next) = pending.pop() {
+        match next {
+            Next::Key(key) => {
+                if found.surrogate_key.is_none() {
+                    found.surrogate_key = encode_error(key);
+                }
+            }
+            Next::Value(Value::Number(number), _) => {
+                let text = number.to_string();
+                found.big_int |=
+                    !text.contains(['.', 'e', 'E']) && number.as_i64().is_none() && number.as_u64().is_none();
+            }
+            Next::Value(Value::Array(items), depth) => {
+                found.nesting = found.nesting.max(depth + 1);
+                pending.extend(items.iter().rev().map(|item| Next::Value(item, depth + 1)));
+            }
+            Next::Value(Value::Object(members), depth) => {
+                found.nesting = found.nesting.max(depth + 1);
+                for (key, member) in members.iter().rev() {
+                    pending.push(Next::Value(member, depth + 1));
+                    pending.push(Next::Key(key));
+                }
+            }
+            Next::Value(..) => {}
+        }
+    }
+    found
+}
+
+/// Python's `UnicodeEncodeError` text for `text.encode("utf-8")`, when it holds a lone surrogate:
+/// the first run of them, by code point position.
+fn encode_error(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let start = chars.iter().position(|c| as_surrogate(*c).is_some())?;
+    let run = chars[start..].iter().take_while(|c| as_surrogate(**c).is_some()).count();
+    Some(if run == 1 {
+        let unit = as_surrogate(chars[start]).unwrap_or_default();
+        format!("'utf-8' codec can't encode character '\\u{unit:04x}' in position {start}: surrogates not allowed")
+    } else {
+        format!("'utf-8' codec can't encode characters in position {start}-{}: surrogates not allowed", start + run - 1)
+    })
+}
+
+fn stored_number(number: &Number) -> Result<Number, Refused> {
+    let text = number.to_string();
+    if text == NAN {
+        return Err(Refused);
+    }
+    let canonical = if text.contains(['.', 'e', 'E']) {
+        let float: f64 = text.parse().map_err(|_| Refused)?;
+        if !float.is_finite() {
+            return Err(Refused);
+        }
+        ryu::Buffer::new().format_finite(float).to_string()
+    } else if let Some(int) = number.as_i64() {
+        int.to_string()
+    } else if let Some(int) = number.as_u64() {
+        int.to_string()
+    } else {
+        // Past 64 bits: kept as written (see `Findings::big_int`).
+        return Ok(number.clone());
+    };
+    canonical.parse().map_err(|_| Refused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json_text::JsonText;
+
+    fn read(body: &str) -> Value {
+        let text: Vec<u32> = body.chars().map(|c| c as u32).collect();
+        serde_json::from_str(&serde_text(&text)).unwrap()
+    }
+
+    #[test]
+    fn python_only_values_are_read() {
+        assert_eq!(read("[NaN, Infinity, -Infinity]")[0].to_string(), NAN);
+        assert_eq!(read("[NaN, Infinity, -Infinity]")[2].to_string().parse(), Ok(f64::NEG_INFINITY));
+        assert_eq!(as_surrogate(read(r#""a\ud800b""#).as_str().unwrap().chars().nth(1).unwrap()), Some(0xD800));
+        assert_eq!(read(r#""\ud83d\ude00""#), Value::from("😀"), "a valid pair stays one character");
+        assert_eq!(read(r#""NaN Infinity""#), Value::from("NaN Infinity"), "words inside strings stay");
+        assert_eq!(read(r#""\\ud800""#), Value::from("\\ud800"), "an escaped backslash is no escape");
+    }
+
+    #[test]
+    fn stored_values_follow_python_postgresql_and_orjson() {
+        let stored = |body: &str| stored_json(&read(body)).map(|value| JsonText::encode(&value).as_str().to_string());
+        assert_eq!(
+            stored("[1e16, 1E5, 1e-5, 1e-7, -0, -0.0, 1.0]"),
+            Ok("[1e16,100000.0,0.00001,1e-7,0,-0.0,1.0]".into())
+        );
+        assert_eq!(stored("[18446744073709551616]"), Ok("[18446744073709551616]".into()));
+        assert_eq!(stored("[NaN]"), Err(Refused));
+        assert_eq!(stored("[1e400]"), Err(Refused));
+        assert_eq!(stored(r#"["x\ud800y", {"k": "\udfff"}]"#), Ok(r#"["xy",{"k":""}]"#.into()), "strings drop them");
+        assert!(
+            !storable_text("a\u{0}b") && !storable_text(read(r#""\udc00""#).as_str().unwrap()) && storable_text("ok")
+        );
+    }
+
+    #[test]
+    fn findings_are_what_the_serializers_meet() {
+        let nesting = |body: &str| findings(&read(body)).nesting;
+        assert_eq!([nesting("1"), nesting("[]"), nesting(r#"{"a": [1, {"b": [[]]}], "c": 2}"#)], [0, 1, 5]);
+        assert!(!findings(&read("[18446744073709551615, -9223372036854775808]")).big_int);
+        assert!(findings(&read(r#"{"a": [18446744073709551616]}"#)).big_int, "past 64 bits orjson fails");
+        let key = |body: &str| findings(&read(body)).surrogate_key;
+        assert_eq!(key(r#"{"ok": "\ud800"}"#), None, "only keys count");
+        assert_eq!(
+            key(r#"{"a": {"\udfff": 1}, "\ud800": 2}"#).as_deref(),
+            Some(r"'utf-8' codec can't encode character '\udfff' in position 0: surrogates not allowed"),
+            "the first in document order"
+        );
+        assert_eq!(
+            key(r#"{"x\udc00\udc00\udc01y\ud800": 1}"#).as_deref(),
+            Some("'utf-8' codec can't encode characters in position 1-3: surrogates not allowed")
+        );
+        assert!(
+            key(r#"{"ab\ud800\udc01\ud801": 1}"#).unwrap().contains(r"'\ud801' in position 3"),
+            "a valid pair is one character"
+        );
+    }
+}
