@@ -175,6 +175,81 @@ async fn fix_upstream_bugs_gives_the_documented_intent() {
 }
 
 #[tokio::test]
+async fn fix_upstream_bugs_refuses_what_upstream_cannot_store_or_answer_before_writing() {
+    let server = support::start(Config { fix_upstream_bugs: true, ..empty() }).await;
+    let json_ct = [("content-type", "application/json")];
+    let id = create(&server, "kept").await;
+    let value_error = |loc: &str, why: &str, input: &str| {
+        format!(
+            r#"{{"trace_id":"","detail":"[{{'type': 'value_error', 'loc': ({loc}), 'msg': 'Value error, {why}', 'input': {input}}}]"}}"#
+        )
+    };
+    let nan_list = r#"[{'key': 'a', 'value': nan, 'type': 'number'}]"#;
+    let cases: Vec<(&str, String, &[u8], String)> = vec![
+        (
+            "POST",
+            "/v1/identities/".into(),
+            br#"{"identifier_key":"a\u0000b","name":"n","identity_type":"user"}"#,
+            value_error(
+                "'body', 'identifier_key'",
+                "PostgreSQL cannot store a NUL character or a lone surrogate",
+                r"'a\\x00b'",
+            ),
+        ),
+        (
+            "PATCH",
+            format!("/v1/identities/{id}"),
+            br#"{"name":"\ud800"}"#,
+            value_error("'body', 'name'", "PostgreSQL cannot store a NUL character or a lone surrogate", r"'\\ud800'"),
+        ),
+        (
+            "PUT",
+            format!("/v1/identities/{id}/properties"),
+            br#"[{"key":"a","value":NaN,"type":"number"}]"#,
+            value_error("'body',", "PostgreSQL cannot store NaN or Infinity", nan_list),
+        ),
+        (
+            "PATCH",
+            format!("/v1/identities/{id}"),
+            br#"{"properties":[{"key":"a","value":NaN,"type":"number"}]}"#,
+            value_error("'body', 'properties'", "PostgreSQL cannot store NaN or Infinity", nan_list),
+        ),
+        (
+            "PUT",
+            format!("/v1/identities/{id}/properties"),
+            br#"[{"key":"a","value":18446744073709551616,"type":"number"}]"#,
+            value_error(
+                "'body',",
+                "an integer does not fit in 64 bits, which answers cannot hold",
+                r#"[{'key': 'a', 'value': 18446744073709551616, 'type': 'number'}]"#,
+            ),
+        ),
+    ];
+    for (method, path, body, expected) in cases {
+        let reply = send(&server, method, &path, &json_ct, Some(body)).await;
+        assert_eq!((reply.status.as_u16(), reply.text()), (422, expected), "{method} {path}");
+    }
+    // A NaN replaced by a later update of the same key is never stored: upstream merges first.
+    let merged = send(
+        &server,
+        "PATCH",
+        &format!("/v1/identities/{id}"),
+        &json_ct,
+        Some(br#"{"properties":[{"key":"a","value":NaN,"type":"number"},{"key":"a","value":2,"type":"number"}]}"#),
+    )
+    .await;
+    assert_eq!(merged.json()["properties"], json!([{"key": "a", "value": 2, "type": "number"}]));
+    let past_bigint = get(&server, "/v1/identities/?limit=9223372036854775808").await;
+    assert_eq!(past_bigint.status, 422, "{}", past_bigint.text());
+    assert!(past_bigint.text().contains("'ctx': {'le': 9223372036854775807}"), "{}", past_bigint.text());
+    let stored = get(&server, &format!("/v1/identities/{id}")).await.json();
+    assert_eq!(
+        (stored["name"].as_str(), get(&server, "/v1/identities/count").await.text()),
+        (Some("kept"), "1".into())
+    );
+}
+
+#[tokio::test]
 async fn hostile_bodies_get_the_real_errors_and_change_nothing() {
     let server = support::start(empty()).await;
     let json_ct = [("content-type", "application/json")];

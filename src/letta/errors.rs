@@ -1,8 +1,8 @@
 //! Every error body the Letta API sends, built in one place.
 
 use super::model::{Identity, IdentityType, DEFAULT_ORG_ID, DEFAULT_USER_ID};
-use super::pyrepr;
 use super::validation::{render, PydanticError};
+use super::{pyrepr, pyvalues};
 use crate::clock::civil_utc;
 use crate::http::{json, ApiResponse};
 use hyper::StatusCode;
@@ -173,6 +173,10 @@ pub fn python_json_dumps(value: &Value) -> String {
 }
 
 fn write_python_json(out: &mut String, value: &Value) {
+    pyvalues::with_stack(|| write_python_json_level(out, value))
+}
+
+fn write_python_json_level(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -192,6 +196,10 @@ fn write_python_json(out: &mut String, value: &Value) {
                     '\u{8}' => out.push_str("\\b"),
                     '\u{c}' => out.push_str("\\f"),
                     ' '..='~' => out.push(c),
+                    _ if pyvalues::as_surrogate(c).is_some() => {
+                        let unit = pyvalues::as_surrogate(c).unwrap_or_default();
+                        out.push_str(&format!("\\u{unit:04x}"));
+                    }
                     _ => {
                         let mut units = [0u16; 2];
                         for unit in c.encode_utf16(&mut units) {

@@ -255,7 +255,7 @@ impl LettaApi {
                 if !data.identities.contains(id) {
                     return Err(self.messages.identity_not_found(id));
                 }
-                let properties = stored_properties(&body_value)?;
+                let properties = self.stored_properties(&body_value, None)?;
                 let updated = data
                     .identities
                     .update(id, |identity| -> Result<(), ()> {
@@ -346,22 +346,28 @@ impl LettaApi {
         Query { values }
     }
 
-    /// With `--fix-upstream-bugs`, a negative `limit` is the 422 the documented API implies.
+    /// With `--fix-upstream-bugs`, a `limit` PostgreSQL refuses (negative, or past a `bigint`) is
+    /// the 422 the documented API implies.
     fn negative_limit_error(&self, instance: &Value, raw: &str, errors: &mut Vec<PydanticError>) {
-        if instance.get("limit").and_then(|v| v.as_number()?.as_i128()).is_some_and(|limit| limit < 0) {
-            let given =
-                query_pairs(raw).into_iter().rev().find(|(k, _)| k == "limit").map(|(_, v)| v).unwrap_or_default();
-            errors.push(
-                PydanticError::new(
-                    "greater_than_equal",
-                    "query",
-                    vec![LocPart::Key("limit".into())],
-                    "Input should be greater than or equal to 0",
-                    ErrorInput::Text(given),
-                )
-                .with_ctx("ge", CtxValue::Int(0)),
-            );
-        }
+        let Some(limit) = instance.get("limit").and_then(|v| v.as_number()?.as_i128()) else { return };
+        let given = || query_pairs(raw).into_iter().rev().find(|(k, _)| k == "limit").map(|(_, v)| v);
+        let (kind, message, ctx, bound) = if limit < 0 {
+            ("greater_than_equal", "Input should be greater than or equal to 0", "ge", 0)
+        } else if limit > i128::from(i64::MAX) {
+            ("less_than_equal", "Input should be less than or equal to 9223372036854775807", "le", i64::MAX as u64)
+        } else {
+            return;
+        };
+        errors.push(
+            PydanticError::new(
+                kind,
+                "query",
+                vec![LocPart::Key("limit".into())],
+                message,
+                ErrorInput::Text(given().unwrap_or_default()),
+            )
+            .with_ctx(ctx, CtxValue::Int(bound)),
+        );
     }
 
     fn validate_body(&self, schema_name: SchemaId, body: Body, errors: &mut Vec<PydanticError>) -> Value {
@@ -397,6 +403,44 @@ impl LettaApi {
         }
     }
 
+    /// A request's properties (`field` of the body, or the whole body) as upstream stores them:
+    /// PostgreSQL refuses NaN and infinities (a 500), and upstream fails in Python's recursion
+    /// limit on a value nested 931 levels or more. With `--fix-upstream-bugs`, those and the values
+    /// no answer could show (see [`Shown`]) are refused with a 422 instead.
+    fn stored_properties(&self, value: &Value, field: Option<&str>) -> Result<Properties, LettaError> {
+        let (faithful, why) = match Properties::stored(value) {
+            Err(_) => (LettaError::database(), "PostgreSQL cannot store NaN or Infinity"),
+            Ok(properties) if properties.findings().nesting >= 931 => {
+                (LettaError::unknown(), "a value is nested deeper than Python's recursion limit allows")
+            }
+            Ok(properties) => match Shown::of(&properties).problem(IN_LIST) {
+                Some((_, why)) if self.fix_upstream_bugs => (LettaError::unknown(), why),
+                _ => return Ok(properties),
+            },
+        };
+        Err(if self.fix_upstream_bugs { unstorable(field, why, value) } else { faithful })
+    }
+
+    /// PostgreSQL refuses a NUL or a lone surrogate in the text columns: a 500, or with
+    /// `--fix-upstream-bugs` a 422 at the field.
+    fn check_storable(&self, identity: &Identity) -> Result<(), LettaError> {
+        let texts = [
+            ("identifier_key", Some(identity.identifier_key.as_str())),
+            ("name", Some(identity.name.as_str())),
+            ("project_id", identity.project_id.as_deref()),
+        ];
+        let refused = texts.into_iter().find(|(_, text)| text.is_some_and(|text| !pyvalues::storable_text(text)));
+        match refused {
+            None => Ok(()),
+            Some((field, text)) if self.fix_upstream_bugs => Err(unstorable(
+                Some(field),
+                "PostgreSQL cannot store a NUL character or a lone surrogate",
+                &Value::from(text.unwrap_or_default()),
+            )),
+            Some(_) => Err(LettaError::database()),
+        }
+    }
+
     /// Upstream resolves every linked id before it writes, and fails on the first unknown one.
     fn check_links(
         &self,
@@ -424,8 +468,10 @@ impl LettaApi {
     fn list(&self, data: &LettaData, query: &Query) -> Outcome {
         let before = self.cursor(query.filter("before"), |id| data.identities.order_of(id), "Identity")?;
         let after = self.cursor(query.filter("after"), |id| data.identities.order_of(id), "Identity")?;
-        let limit = query.limit();
         let both = before.is_some() && after.is_some();
+        // The cursors' order is checked before the limit reaches the query.
+        let bounds = page_bounds(after, before, query.descending(), None)?;
+        let limit = query.limit();
         let fetch = (limit != 0).then(|| limit.saturating_add(1));
         let sql_limit = match (fetch, both) {
             // `None * 2` in upstream's ORM: a TypeError.
@@ -433,8 +479,7 @@ impl LettaApi {
             (fetch, true) => fetch.map(|n| n.saturating_mul(2)),
             (fetch, false) => fetch,
         };
-        let sql_limit = sql_limit.map(sql_limit_rows).transpose()?;
-        let bounds = page_bounds(after, before, query.descending(), sql_limit)?;
+        let bounds = PageBounds { limit: sql_limit.map(sql_limit_rows).transpose()?, ..bounds };
         let name = query.filter("name").map(|name| like::Pattern::contains(&name.to_lowercase()));
         let project_id = query.filter("project_id");
         let identifier_key = query.filter("identifier_key");
@@ -498,10 +543,10 @@ impl LettaApi {
         linked: &[String],
         query: &Query,
     ) -> Outcome {
-        let limit = sql_limit_rows(query.limit())?;
         let after = self.cursor(query.filter("after"), |id| collection.order_of(id), kind)?;
         let before = self.cursor(query.filter("before"), |id| collection.order_of(id), kind)?;
-        let bounds = page_bounds(after, before, query.descending(), Some(limit))?;
+        let bounds = page_bounds(after, before, query.descending(), None)?;
+        let bounds = PageBounds { limit: Some(sql_limit_rows(query.limit())?), ..bounds };
         let page = collection.page(bounds, |entity| linked.iter().any(|l| **l == *entity.id));
         let items: Vec<&Value> = page.iter().map(|entity| &entity.json).collect();
         Ok(json(StatusCode::OK, serde_json::to_vec(&items).unwrap_or_default()))
@@ -518,13 +563,13 @@ impl LettaApi {
             identity_type: identity_type_field(body).unwrap_or(IdentityType::Other),
             project_id: text_field(body, "project_id"),
             properties: match body.get("properties") {
-                Some(properties) => stored_properties(properties)?,
+                Some(properties) => self.stored_properties(properties, Some("properties"))?,
                 None => Properties::default(),
             },
             agent_ids: dedup(agent_ids.unwrap_or_default()),
             block_ids: dedup(block_ids.unwrap_or_default()),
         };
-        check_storable(&identity)?;
+        self.check_storable(&identity)?;
         let identity = Arc::new(identity);
         match data.identities.insert(identity.clone(), sources.clock.now_micros()) {
             Ok(()) => identity_response(&identity),
@@ -544,7 +589,11 @@ impl LettaApi {
         };
         let agent_ids = string_list(body.get("agent_ids"));
         self.check_links(data, agent_ids.as_deref(), None)?;
-        let properties = body.get("properties").filter(|p| !p.is_null()).map(stored_properties).transpose()?;
+        let properties = body
+            .get("properties")
+            .filter(|p| !p.is_null())
+            .map(|p| self.stored_properties(p, Some("properties")))
+            .transpose()?;
         let updated = data
             .identities
             .update(&id, |identity| -> Result<(), LettaError> {
@@ -559,7 +608,7 @@ impl LettaApi {
                 if let Some(agent_ids) = agent_ids {
                     identity.agent_ids = dedup(agent_ids);
                 }
-                check_storable(identity)
+                self.check_storable(identity)
             })
             .map_err(|error| match error {
                 WriteError::Rejected(error) => error,
@@ -570,11 +619,7 @@ impl LettaApi {
 
     fn update(&self, data: &LettaData, sources: &Sources<'_>, id: &str, body: &Value) -> Outcome {
         let before = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
-        let new_properties = body
-            .get("properties")
-            .filter(|p| !p.is_null())
-            .map(|p| stored_properties(p).map(|stored| stored.list()))
-            .transpose()?;
+        let new_properties = body.get("properties").filter(|p| !p.is_null()).map(Property::list_from_json);
         if new_properties.is_some() && before.properties.is_null() {
             // Upstream merges by iterating the stored properties: a stored JSON null is a TypeError.
             return Err(LettaError::unknown());
@@ -594,8 +639,13 @@ impl LettaApi {
                 identity.identity_type = kind;
             }
             if let Some(new_properties) = new_properties {
+                // Upstream merges first and stores the result: an update replaced by a later one
+                // with the same key is never stored.
                 let merged = merge_properties(identity.properties.list(), new_properties);
-                identity.properties = Properties::new(&merged);
+                identity.properties = {
+                    let merged = pyvalues::with_stack(|| serde_json::to_value(&merged).unwrap_or_default());
+                    self.stored_properties(&merged, Some("properties"))?
+                };
             }
             // Links are only ever added by PATCH.
             for agent_id in agent_ids.unwrap_or_default() {
@@ -608,7 +658,7 @@ impl LettaApi {
                     identity.block_ids.push(block_id);
                 }
             }
-            check_storable(identity)?;
+            self.check_storable(identity)?;
             attempted = Some(identity.clone());
             Ok(())
         });
@@ -632,24 +682,13 @@ fn sql_limit_rows(n: i128) -> Result<usize, LettaError> {
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
-/// A request's properties as upstream stores them; PostgreSQL refuses NaN and infinities, and
-/// upstream fails (in Python's recursion limit) on a value nested 931 levels or more.
-fn stored_properties(value: &Value) -> Result<Properties, LettaError> {
-    let properties = Properties::stored(value).map_err(|_| LettaError::database())?;
-    if properties.findings().nesting >= 931 {
-        return Err(LettaError::unknown());
-    }
-    Ok(properties)
-}
-
-/// PostgreSQL refuses a NUL or a lone surrogate in the text columns.
-fn check_storable(identity: &Identity) -> Result<(), LettaError> {
-    let texts = [Some(identity.identifier_key.as_str()), Some(identity.name.as_str()), identity.project_id.as_deref()];
-    if texts.into_iter().flatten().all(pyvalues::storable_text) {
-        Ok(())
-    } else {
-        Err(LettaError::database())
-    }
+/// With `--fix-upstream-bugs`: a value upstream would fail to store or to answer with is refused
+/// before anything is written, with a 422 at the field that holds it.
+fn unstorable(field: Option<&str>, why: &str, input: &Value) -> LettaError {
+    let loc = field.map(|name| LocPart::Key(name.into())).into_iter().collect();
+    let error =
+        PydanticError::new("value_error", "body", loc, format!("Value error, {why}"), ErrorInput::Json(input.clone()));
+    LettaError::Validation { errors: vec![error], path_id_example: false }
 }
 
 /// Cursor bounds as upstream computes them: one cursor is relative to the requested order; two
@@ -775,18 +814,34 @@ const IN_LIST: usize = 4;
 struct Shown(pyvalues::Findings);
 
 impl Shown {
+    fn of(properties: &Properties) -> Shown {
+        let mut shown = Shown::default();
+        shown.add(properties);
+        shown
+    }
+
     fn add(&mut self, properties: &Properties) {
         self.0.merge(properties.findings());
     }
 
     fn unwritable(&self, values_at: usize) -> Option<LettaError> {
+        self.problem(values_at).map(|(error, _)| error)
+    }
+
+    /// The error upstream answers with, and why, in words.
+    fn problem(&self, values_at: usize) -> Option<(LettaError, &'static str)> {
         let found = &self.0;
         if let Some(text) = &found.surrogate_key {
-            Some(LettaError::detail(StatusCode::BAD_REQUEST, text))
+            Some((
+                LettaError::detail(StatusCode::BAD_REQUEST, text),
+                "a key holds a lone surrogate, which no answer can encode",
+            ))
         } else if found.nesting >= 256 {
-            Some(LettaError::serializer_depth())
-        } else if found.big_int || values_at + found.nesting > 254 {
-            Some(LettaError::unknown())
+            Some((LettaError::serializer_depth(), "a value is nested too deep for an answer to hold it"))
+        } else if found.big_int {
+            Some((LettaError::unknown(), "an integer does not fit in 64 bits, which answers cannot hold"))
+        } else if values_at + found.nesting > 254 {
+            Some((LettaError::unknown(), "a value is nested too deep for an answer to hold it"))
         } else {
             None
         }

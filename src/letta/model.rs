@@ -79,6 +79,8 @@ pub struct Properties {
     text: JsonText,
     /// What upstream's serializers meet in the values: some fail every answer holding them.
     findings: pyvalues::Findings,
+    /// The text answers show, when it is not `text`: lone surrogates are stored and not shown.
+    shown: Option<Box<str>>,
 }
 
 impl Properties {
@@ -86,28 +88,33 @@ impl Properties {
     pub fn new(list: &[Property]) -> Properties {
         let mut findings = pyvalues::Findings::default();
         list.iter().for_each(|property| findings.merge(&pyvalues::findings(&property.value)));
-        Properties { text: JsonText::encode(&list), findings }
+        Properties::with(JsonText::encode(&list), findings)
+    }
+
+    fn with(text: JsonText, findings: pyvalues::Findings) -> Properties {
+        let shown = pyvalues::without_surrogates(text.as_str()).map(String::into_boxed_str);
+        Properties { text, findings, shown }
     }
 
     /// A request's list (the schemas accepted it), or its `null`, as upstream stores it; `Err`
     /// when PostgreSQL refuses a value (NaN, infinities).
     pub fn stored(value: &Value) -> Result<Properties, pyvalues::Refused> {
         if value.is_null() {
-            return Ok(Properties { text: JsonText::encode(&Value::Null), findings: Default::default() });
+            return Ok(Properties::with(JsonText::encode(&Value::Null), Default::default()));
         }
         let stored = pyvalues::stored_json(value)?;
         let items = stored.as_array().map(Vec::as_slice).unwrap_or_default();
         let mut findings = pyvalues::Findings::default();
         items.iter().filter_map(|item| item.get("value")).for_each(|v| findings.merge(&pyvalues::findings(v)));
-        Ok(Properties { text: JsonText::encode(&PropertiesOf(items)), findings })
+        Ok(Properties::with(JsonText::encode(&PropertiesOf(items)), findings))
     }
 
     /// A fixture's list: stored as a request's would be, or kept as written when PostgreSQL would
     /// have refused it.
     pub fn from_json(value: &Value) -> Properties {
-        Properties::stored(value).unwrap_or_else(|_| Properties {
-            text: JsonText::encode(&PropertiesOf(value.as_array().map(Vec::as_slice).unwrap_or_default())),
-            findings: Default::default(),
+        Properties::stored(value).unwrap_or_else(|_| {
+            let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            Properties::with(JsonText::encode(&PropertiesOf(items)), Default::default())
         })
     }
 
@@ -131,12 +138,12 @@ impl Properties {
         &self.findings
     }
 
-    /// The JSON answers show: `[]` for a stored `null`.
+    /// The JSON answers show: `[]` for a stored `null`, lone surrogates dropped.
     fn wire(&self) -> &str {
         if self.is_null() {
             "[]"
         } else {
-            self.text.as_str()
+            self.shown.as_deref().unwrap_or(self.text.as_str())
         }
     }
 }

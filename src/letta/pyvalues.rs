@@ -124,14 +124,14 @@ pub fn storable_text(text: &str) -> bool {
 pub struct Refused;
 
 /// A JSON value as upstream stores it in a JSON column and orjson writes it back: integers as
-/// Python ints (`-0` is `0`), floats in orjson's shortest form (`1e16`, `100000.0`), lone
-/// surrogates dropped from strings (object keys keep them; see [`Findings`]). `Err` for `NaN`
-/// and infinities, which PostgreSQL refuses.
+/// Python ints (`-0` is `0`), floats in orjson's shortest form (`1e16`, `100000.0`). Lone
+/// surrogates are kept (the column holds `json.dumps` text, which escapes them); answers drop
+/// them from strings ([`without_surrogates`]) and fail on them in keys (see [`Findings`]). `Err`
+/// for `NaN` and infinities, which PostgreSQL refuses.
 pub fn stored_json(value: &Value) -> Result<Value, Refused> {
-    stacker::maybe_grow(RED_ZONE, STACK_GROWTH, || {
+    with_stack(|| {
         Ok(match value {
             Value::Number(number) => Value::Number(stored_number(number)?),
-            Value::String(text) => Value::String(text.chars().filter(|c| as_surrogate(*c).is_none()).collect()),
             Value::Array(items) => Value::Array(items.iter().map(stored_json).collect::<Result<_, _>>()?),
             Value::Object(members) => {
                 let mut out = Map::with_capacity(members.len());
@@ -145,9 +145,19 @@ pub fn stored_json(value: &Value) -> Result<Value, Refused> {
     })
 }
 
-/// Stack to keep free before one more level of [`stored_json`] (values nest up to 961 levels).
-const RED_ZONE: usize = 64 * 1024;
-const STACK_GROWTH: usize = 1024 * 1024;
+/// JSON text as upstream's answers show it: lone surrogates dropped (pydantic drops them from the
+/// strings it validates; a key holding one fails the answer before it is written).
+pub fn without_surrogates(text: &str) -> Option<String> {
+    text.chars()
+        .any(|c| as_surrogate(c).is_some())
+        .then(|| text.chars().filter(|c| as_surrogate(*c).is_none()).collect())
+}
+
+/// Runs one level of a recursive walk over a value, on a fresh stack segment when the current one
+/// runs low: values nest up to 961 levels.
+pub fn with_stack<R>(level: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, level)
+}
 
 /// What upstream's serializers will meet in a stored value, which decides whether an answer
 /// holding it can be written.
@@ -276,7 +286,9 @@ mod tests {
         assert_eq!(stored("[18446744073709551616]"), Ok("[18446744073709551616]".into()));
         assert_eq!(stored("[NaN]"), Err(Refused));
         assert_eq!(stored("[1e400]"), Err(Refused));
-        assert_eq!(stored(r#"["x\ud800y", {"k": "\udfff"}]"#), Ok(r#"["xy",{"k":""}]"#.into()), "strings drop them");
+        let kept = stored(r#"["x\ud800y", {"k": "\udfff"}]"#).unwrap();
+        assert_eq!(without_surrogates(&kept).as_deref(), Some(r#"["xy",{"k":""}]"#), "answers drop them");
+        assert_eq!(without_surrogates("[1]"), None);
         assert!(
             !storable_text("a\u{0}b") && !storable_text(read(r#""\udc00""#).as_str().unwrap()) && storable_text("ok")
         );

@@ -24,4 +24,4 @@ fi
 (cd "$ROOT" && cargo build --release --quiet --bin identity-mock)
 args=(run "$REAL_URL" "$ROOT/target/release/identity-mock" --seeds "$SEEDS" --steps "$STEPS")
 [[ -z "${RECORD:-}" ]] || args+=(--record "$RECORD")
-exec python3 "$ROOT/tests/differential/diff.py" "${args[@]}"
+REAL_LETTA_START="$REAL_LETTA_DIR/setup-and-start.sh" exec python3 "$ROOT/tests/differential/diff.py" "${args[@]}"

@@ -148,10 +148,11 @@ test('the real server: start, admin API, errors, stop', async () => {
       return true;
     });
 
+    assert.equal((await mock.state()).namespaces.unit.letta.identities.length, 6, 'a written namespace is in the state');
     await namespace.reset();
     assert.equal(await count(namespace.headers), 5);
     assert.equal(await mock.clearRequests(), 6);
-    assert.ok('unit' in (await mock.state()).namespaces);
+    assert.ok(!('unit' in (await mock.state()).namespaces), 'a namespace back at the fixtures is not');
     const connected = await connectIdentityMock(`${mock.url}/`);
     await connected.stop();
     assert.equal((await mock.health()).status, 'ok', 'stopping a connected handle leaves the server running');
