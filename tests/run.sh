@@ -2,7 +2,9 @@
 # Every test of the project, and the README's test command (what CI runs):
 #   1. the Rust suite (unit, integration, replay, snapshots, the README's examples, doctests);
 #   2. the packages as users install them (tests/packages.sh builds the one release binary);
-#   3. the official SDK scenarios against that same binary (tests/sdk/run.sh).
+#   3. the official SDK scenarios against that same binary (tests/sdk/run.sh);
+#   4. the differential test's recordings of a real Letta 0.16.8 server, replayed against that
+#      binary (tests/differential/diff.py replay; recording them needs the real server).
 # Each stage runs even when an earlier one failed; the last line sums up the whole run:
 # "N passed, M failed", counted from what each test runner reports.
 set -uo pipefail
@@ -25,6 +27,7 @@ stage rust cargo test --all-targets --quiet
 stage doctests cargo test --doc --quiet
 stage packages bash tests/packages.sh
 stage sdk env IDENTITY_MOCK_BIN="$PWD/target/packaging/identity-mock" bash tests/sdk/run.sh
+stage differential python3 tests/differential/diff.py replay target/packaging/identity-mock tests/data/letta/differential/*.jsonl
 
 # The tests each runner reports as passed and failed (cargo, pytest, Vitest, Jest, node --test, the
 # SDK scenarios, the checks of packages.sh). A stage that failed without reporting a failed test

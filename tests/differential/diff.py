@@ -556,7 +556,8 @@ def cmd_replay(args):
         finally:
             process.kill()
             process.wait()
-    print(f"{total - failures} passed, {failures} failed (recorded Letta exchanges)")
+    print(f"replayed {total} recorded Letta exchanges")
+    print(f"{total - failures} passed, {failures} failed")
     sys.exit(1 if failures else 0)
 
 
