@@ -34,9 +34,16 @@ macro_rules! bundled {
 }
 
 bundled! {
+    LettaAgentCreate => "letta/AgentCreate",
     LettaAgentId => "letta/AgentId",
+    LettaAgentRetrieveQuery => "letta/AgentRetrieveQuery",
+    LettaAgentsQuery => "letta/AgentsQuery",
+    LettaAgentUpdate => "letta/AgentUpdate",
     LettaAgentState => "letta/AgentState",
+    LettaBlockCreate => "letta/BlockCreate",
     LettaBlockId => "letta/BlockId",
+    LettaBlocksQuery => "letta/BlocksQuery",
+    LettaBlockUpdate => "letta/BlockUpdate",
     LettaBlockResponse => "letta/BlockResponse",
     LettaDetailError => "letta/DetailError",
     LettaFixtureIdentity => "letta/FixtureIdentity",

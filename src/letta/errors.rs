@@ -8,14 +8,12 @@ use crate::http::{json, ApiResponse};
 use hyper::StatusCode;
 use serde_json::{json, Value};
 
-/// The example the real server attaches to a 422 for a malformed path id.
-const PATH_ID_EXAMPLE: &str = "identity-123e4567-e89b-42d3-8456-426614174000";
-
 /// A failed Letta request, before it becomes a response.
 #[derive(Debug)]
 pub enum LettaError {
-    /// 422 `{"trace_id":"","detail":"<repr>"}`, with `examples` when a path id was malformed.
-    Validation { errors: Vec<PydanticError>, path_id_example: bool },
+    /// 422 `{"trace_id":"","detail":"<repr>"}`, with `examples` (an id of the right shape) when a
+    /// path id was malformed.
+    Validation { errors: Vec<PydanticError>, path_id_example: Option<&'static str> },
     /// Any other status with `{"detail": "<text>"}`.
     Detail { status: StatusCode, detail: String },
 }
@@ -51,8 +49,8 @@ impl LettaError {
                 let mut body = serde_json::Map::new();
                 body.insert("trace_id".into(), Value::from(""));
                 body.insert("detail".into(), Value::from(render(&errors)));
-                if path_id_example {
-                    body.insert("examples".into(), json!([PATH_ID_EXAMPLE]));
+                if let Some(example) = path_id_example {
+                    body.insert("examples".into(), json!([example]));
                 }
                 json(StatusCode::UNPROCESSABLE_ENTITY, serde_json::to_vec(&body).unwrap_or_default())
             }
@@ -96,12 +94,14 @@ impl Messages {
 
     /// The long-form 404 for an identity id that does not exist.
     pub fn identity_not_found(&self, identity_id: &str) -> LettaError {
+        self.not_found("Identity", identity_id)
+    }
+
+    /// The ORM's long-form 404 for a `kind` (`Identity`, `Agent`, `Block`) that does not exist.
+    pub fn not_found(&self, kind: &str, id: &str) -> LettaError {
         LettaError::detail(
             StatusCode::NOT_FOUND,
-            format!(
-                "Identity not found with id='['{identity_id}']', access level in ['read'] for actor='{}'",
-                self.actor
-            ),
+            format!("{kind} not found with id='['{id}']', access level in ['read'] for actor='{}'", self.actor),
         )
     }
 

@@ -3,6 +3,8 @@
 //! check the actor header, validate path, query and body against the schemas, apply to the store,
 //! encode.
 
+mod agents;
+mod entities;
 pub mod errors;
 pub mod fixtures;
 mod like;
@@ -22,14 +24,15 @@ use crate::vendor::{GenericError, Routing, Sources, Vendor};
 use errors::{LettaError, Messages};
 use hyper::header::{HeaderValue, ALLOW, LOCATION};
 use hyper::StatusCode;
-use model::{Entity, Identity, IdentityType, LettaData, Properties, Property};
-use routes::{route, toggle_slash, Operation, Route, Routed};
+use model::{Identity, IdentityType, LettaData, Properties, Property};
+use pyvalues::Unserializable;
+use routes::{route, toggle_slash, Operation, PathIds, Resource, Route, Routed};
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use validation::{CtxValue, ErrorInput, LocPart, PydanticError};
 
-/// The path prefixes the Letta identities router is mounted under.
-pub const PREFIXES: [&str; 2] = ["/v1/identities", "/latest/identities"];
+/// The prefixes the Letta routers are mounted under, before `/identities`, `/agents`, `/blocks`.
+pub const PREFIXES: [&str; 2] = ["/v1", "/latest"];
 
 /// The default page size of every Letta list.
 const DEFAULT_LIMIT: i64 = 50;
@@ -73,12 +76,9 @@ impl Query {
     }
 }
 
-/// Returns the part of `path` after a Letta prefix, if it has one.
-pub fn strip_prefix(path: &str) -> Option<&str> {
-    PREFIXES.iter().find_map(|prefix| {
-        let rest = path.strip_prefix(prefix)?;
-        (rest.is_empty() || rest.starts_with('/')).then_some(rest)
-    })
+/// Whether `path` belongs to a Letta router identity-mock serves.
+pub fn owns(path: &str) -> bool {
+    Resource::split(path).is_some()
 }
 
 impl LettaApi {
@@ -104,10 +104,12 @@ impl LettaApi {
     }
 }
 
-/// What the Letta route table found: the operation, and where its `{identity_id}` sits in the
-/// request's path.
+/// What the Letta route tables found: the resource, the operation, and where the path's ids sit
+/// in the request's path.
 pub struct LettaRoute {
+    resource: Resource,
     route: &'static Route,
+    id: Option<std::ops::Range<usize>>,
     identity_id: Option<std::ops::Range<usize>>,
 }
 
@@ -119,7 +121,7 @@ impl Vendor for LettaApi {
     }
 
     fn owns(&self, path: &str) -> bool {
-        strip_prefix(path).is_some()
+        owns(path)
     }
 
     /// The real server ignores `Authorization` (unless secured), so a bearer key does not name a
@@ -137,14 +139,17 @@ impl Vendor for LettaApi {
         if !self.authorized(request) {
             return Routing::Answered(LettaError::detail(StatusCode::UNAUTHORIZED, "Unauthorized").into_response());
         }
-        let rest = strip_prefix(&request.path).unwrap_or_default();
-        Routing::Answered(match route(&request.method, rest) {
-            Routed::Found { route, identity_id } => {
-                let identity_id = identity_id.map(|id| {
+        let Some((resource, rest)) = Resource::split(&request.path) else {
+            return Routing::Answered(LettaError::not_found_route().into_response());
+        };
+        Routing::Answered(match route(resource, &request.method, rest) {
+            Routed::Found { route, ids } => {
+                let range = |id: &str| {
                     let start = id.as_ptr() as usize - request.path.as_ptr() as usize;
                     start..start + id.len()
-                });
-                return Routing::To(LettaRoute { route, identity_id });
+                };
+                let (id, identity_id) = (ids.id.map(range), ids.identity_id.map(range));
+                return Routing::To(LettaRoute { resource, route, id, identity_id });
             }
             Routed::MethodNotAllowed { allow } => {
                 let mut response =
@@ -168,13 +173,17 @@ impl Vendor for LettaApi {
         sources: &Sources<'_>,
         request: &ApiRequest,
     ) -> ApiResponse {
-        let identity_id = route.identity_id.map(|range| &request.path[range]);
-        self.operation(&namespace.data.letta, sources, request, route.route, identity_id)
+        let ids = PathIds {
+            id: route.id.map(|range| &request.path[range]),
+            identity_id: route.identity_id.map(|range| &request.path[range]),
+        };
+        self.operation(&namespace.data.letta, sources, request, route.resource, route.route, ids)
             .unwrap_or_else(LettaError::into_response)
     }
 
     fn operation_name(&self, request: &ApiRequest) -> Option<&'static str> {
-        match route(&request.method, strip_prefix(&request.path)?) {
+        let (resource, rest) = Resource::split(&request.path)?;
+        match route(resource, &request.method, rest) {
             Routed::Found { route, .. } => Some(route.operation.name()),
             _ => None,
         }
@@ -211,8 +220,9 @@ impl LettaApi {
         data: &LettaData,
         sources: &Sources<'_>,
         request: &ApiRequest,
+        resource: Resource,
         route: &Route,
-        identity_id: Option<&str>,
+        ids: PathIds<'_>,
     ) -> Outcome {
         let (operation, body_schema, query_schema) = (route.operation, route.body, route.query);
         // FastAPI reads the body before anything else: a body that is not JSON fails first.
@@ -222,26 +232,44 @@ impl LettaApi {
         };
         check_actor(request)?;
         let mut errors = Vec::new();
-        let mut path_id_example = false;
-        if let Some(id) = identity_id {
-            if let Some(error) = self.path_id_error(id) {
+        let mut path_id_example = None;
+        if let Some(id) = ids.id {
+            if let Some(error) = self.path_id_error(resource, id) {
                 errors.push(error);
-                path_id_example = true;
+                path_id_example = self.schemas.get(resource.id_schema()).document["examples"][0].as_str();
             }
         }
         let query = match query_schema {
             Some(schema) => self.parse_query(schema, &request.query, &mut errors),
             None => Query { values: Map::new() },
         };
+        let body = match (operation, body) {
+            (Operation::Entity(Resource::Agents, routes::EntityOperation::Create), Body::Json(body)) => {
+                agents::create_checks(&body)?;
+                Body::Json(body)
+            }
+            (Operation::Entity(Resource::Blocks, routes::EntityOperation::Create), Body::Json(mut body)) => {
+                entities::block_body_defaults(&mut body);
+                Body::Json(body)
+            }
+            (_, body) => body,
+        };
         let body_value = match (body_schema, body) {
             (Some(schema), body) => self.validate_body(schema, body, &mut errors),
             (None, _) => Value::Null,
         };
+        if operation == Operation::Entity(Resource::Agents, routes::EntityOperation::Create) {
+            errors.extend(agents::embedding_error(&body_value));
+        }
         if !errors.is_empty() {
             return Err(LettaError::Validation { errors, path_id_example });
         }
-        let id = identity_id.unwrap_or_default();
+        let id = ids.id.unwrap_or_default();
         match operation {
+            Operation::Entity(resource, operation) => {
+                let request = entities::Request { data, sources, query: &query, body: &body_value, http: request };
+                self.entity(resource, operation, id, ids.identity_id.unwrap_or_default(), request)
+            }
             Operation::List => self.list(data, &query),
             Operation::Count => Ok(json(StatusCode::OK, data.identities.len().to_string())),
             Operation::Retrieve => {
@@ -259,7 +287,7 @@ impl LettaApi {
                 let updated = data
                     .identities
                     .update(id, |identity| -> Result<(), ()> {
-                        identity.properties = properties;
+                        identity.properties = identity.properties.replaced_by(properties);
                         Ok(())
                     })
                     .map_err(|_| self.messages.identity_not_found(id))?;
@@ -271,28 +299,29 @@ impl LettaApi {
             }
             Operation::ListAgents => {
                 let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
-                self.list_linked(&data.agents, "Agent", &identity.agent_ids, &query)
+                self.list_linked(data, Resource::Agents, &identity.agent_ids, &query)
             }
             Operation::ListBlocks => {
                 let identity = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
-                self.list_linked(&data.blocks, "Block", &identity.block_ids, &query)
+                self.list_linked(data, Resource::Blocks, &identity.block_ids, &query)
             }
         }
     }
 
-    /// A malformed `{identity_id}` gets upstream's rewritten error, whatever check failed.
-    fn path_id_error(&self, id: &str) -> Option<PydanticError> {
-        let schema = self.schemas.get(SchemaId::LettaIdentityId);
+    /// A malformed path id gets upstream's rewritten error, whatever check failed.
+    fn path_id_error(&self, resource: Resource, id: &str) -> Option<PydanticError> {
+        let schema = self.schemas.get(resource.id_schema());
         if schema.validator.is_valid(&Value::from(id)) {
             return None;
         }
         let pattern = schema.document["pattern"].as_str().unwrap_or_default().to_string();
+        let prefix = pattern.trim_start_matches('^').split('-').next().unwrap_or_default();
         Some(
             PydanticError::new(
                 "string_pattern_mismatch",
                 "path",
-                vec![LocPart::Key("identity_id".into())],
-                "String should match pattern 'identity-{uuid4}'",
+                vec![LocPart::Key(resource.id_parameter().into())],
+                format!("String should match pattern '{prefix}-{{uuid4}}'"),
                 ErrorInput::Text(id.to_string()),
             )
             .with_ctx("pattern", CtxValue::Text(pattern)),
@@ -313,6 +342,19 @@ impl LettaApi {
             let Some(last) = given.last() else { continue };
             let value = match field.get("type").and_then(Value::as_str) {
                 Some("array") => Value::from(given.iter().map(|v| Value::from(*v)).collect::<Vec<_>>()),
+                Some("boolean") => match parse_python_bool(last) {
+                    Some(flag) => Value::from(flag),
+                    None => {
+                        parse_errors.push(PydanticError::new(
+                            "bool_parsing",
+                            "query",
+                            vec![LocPart::Key(name.clone())],
+                            "Input should be a valid boolean, unable to interpret input",
+                            ErrorInput::Text(last.to_string()),
+                        ));
+                        continue;
+                    }
+                },
                 Some("integer") => match parse_python_int(last).and_then(serde_json::Number::from_i128) {
                     Some(number) => Value::Number(number),
                     None => {
@@ -536,20 +578,27 @@ impl LettaApi {
     }
 
     /// The agents or blocks linked to an identity, with their own cursors, limit and order.
-    fn list_linked(
-        &self,
-        collection: &crate::store::Collection<Entity>,
-        kind: &str,
-        linked: &[String],
-        query: &Query,
-    ) -> Outcome {
+    /// Agents are shown without relationships (but those `include` names), blocks without tags.
+    fn list_linked(&self, data: &LettaData, resource: Resource, linked: &[String], query: &Query) -> Outcome {
+        let collection = entities::collection(data, resource);
+        let kind = if resource == Resource::Blocks { "Block" } else { "Agent" };
         let after = self.cursor(query.filter("after"), |id| collection.order_of(id), kind)?;
         let before = self.cursor(query.filter("before"), |id| collection.order_of(id), kind)?;
         let bounds = page_bounds(after, before, query.descending(), None)?;
         let bounds = PageBounds { limit: Some(sql_limit_rows(query.limit())?), ..bounds };
         let page = collection.page(bounds, |entity| linked.iter().any(|l| **l == *entity.id));
-        let items: Vec<&Value> = page.iter().map(|entity| &entity.json).collect();
-        Ok(json(StatusCode::OK, serde_json::to_vec(&items).unwrap_or_default()))
+        let items: Vec<Value> = page
+            .iter()
+            .map(|entity| match resource {
+                Resource::Blocks => {
+                    let mut block = entity.json.clone();
+                    block["tags"] = Value::Array(Vec::new());
+                    block
+                }
+                _ => agents::shown(data, entity, agents::included(query)),
+            })
+            .collect();
+        entities::answer(&Value::from(items))
     }
 
     fn create(&self, data: &LettaData, sources: &Sources<'_>, body: &Value) -> Outcome {
@@ -602,7 +651,7 @@ impl LettaApi {
                     identity.identity_type = kind;
                 }
                 if let Some(properties) = properties {
-                    identity.properties = properties;
+                    identity.properties = identity.properties.replaced_by(properties);
                 }
                 // Upstream replaces the agents and ignores block_ids on upsert.
                 if let Some(agent_ids) = agent_ids {
@@ -642,10 +691,9 @@ impl LettaApi {
                 // Upstream merges first and stores the result: an update replaced by a later one
                 // with the same key is never stored.
                 let merged = merge_properties(identity.properties.list(), new_properties);
-                identity.properties = {
-                    let merged = pyvalues::with_stack(|| serde_json::to_value(&merged).unwrap_or_default());
-                    self.stored_properties(&merged, Some("properties"))?
-                };
+                let merged = pyvalues::with_stack(|| serde_json::to_value(&merged).unwrap_or_default());
+                let stored = self.stored_properties(&merged, Some("properties"))?;
+                identity.properties = identity.properties.replaced_by(stored);
             }
             // Links are only ever added by PATCH.
             for agent_id in agent_ids.unwrap_or_default() {
@@ -688,7 +736,7 @@ fn unstorable(field: Option<&str>, why: &str, input: &Value) -> LettaError {
     let loc = field.map(|name| LocPart::Key(name.into())).into_iter().collect();
     let error =
         PydanticError::new("value_error", "body", loc, format!("Value error, {why}"), ErrorInput::Json(input.clone()));
-    LettaError::Validation { errors: vec![error], path_id_example: false }
+    LettaError::Validation { errors: vec![error], path_id_example: None }
 }
 
 /// Cursor bounds as upstream computes them: one cursor is relative to the requested order; two
@@ -748,7 +796,7 @@ fn read_body(request: &ApiRequest) -> Result<Body, LettaError> {
                 ErrorInput::EmptyDict,
             )
             .with_ctx("error", CtxValue::Text(error.msg))],
-            path_id_example: false,
+            path_id_example: None,
         }),
         Err(_) => Err(errors::body_parse_failed()),
         // What Python read, with its NaN, infinities, big integers and lone surrogates (see
@@ -831,13 +879,17 @@ impl Shown {
     /// The error upstream answers with, and why, in words.
     fn problem(&self, values_at: usize) -> Option<(LettaError, &'static str)> {
         let found = &self.0;
-        if let Some(text) = &found.surrogate_key {
-            Some((
-                LettaError::detail(StatusCode::BAD_REQUEST, text),
-                "a key holds a lone surrogate, which no answer can encode",
-            ))
-        } else if found.nesting >= 256 {
-            Some((LettaError::serializer_depth(), "a value is nested too deep for an answer to hold it"))
+        // pydantic's serializer fails on the first of these it meets, before orjson runs.
+        if let Some(failure) = &found.unserializable {
+            Some(match failure {
+                Unserializable::TooDeep => {
+                    (LettaError::serializer_depth(), "a value is nested too deep for an answer to hold it")
+                }
+                Unserializable::SurrogateKey(text) => (
+                    LettaError::detail(StatusCode::BAD_REQUEST, text),
+                    "a key holds a lone surrogate, which no answer can encode",
+                ),
+            })
         } else if found.big_int {
             Some((LettaError::unknown(), "an integer does not fit in 64 bits, which answers cannot hold"))
         } else if values_at + found.nesting > 254 {
@@ -845,6 +897,15 @@ impl Shown {
         } else {
             None
         }
+    }
+}
+
+/// pydantic's lax boolean parsing of a query string.
+fn parse_python_bool(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "1" | "on" | "t" | "true" | "y" | "yes" => Some(true),
+        "0" | "off" | "f" | "false" | "n" | "no" => Some(false),
+        _ => None,
     }
 }
 
@@ -954,7 +1015,7 @@ mod tests {
     #[test]
     fn path_ids_are_lowercase_uuid4_of_exactly_45_characters() {
         let api = LettaApi::new(Schemas::bundled().unwrap(), 0, &crate::Config::default());
-        assert!(api.path_id_error("identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544").is_none());
+        assert!(api.path_id_error(Resource::Identities, "identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544").is_none());
         for bad in [
             "abc",
             "identity-C24CF4CC-C4AC-4722-AB2D-A7CEFA5B8544",
@@ -963,7 +1024,7 @@ mod tests {
             "identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b85440",
             "agent-c24cf4cc-c4ac-4722-ab2d-a7cefa5b854400",
         ] {
-            let error = api.path_id_error(bad).unwrap_or_else(|| panic!("{bad} accepted"));
+            let error = api.path_id_error(Resource::Identities, bad).unwrap_or_else(|| panic!("{bad} accepted"));
             assert_eq!(error.kind, "string_pattern_mismatch");
             assert_eq!(error.msg, "String should match pattern 'identity-{uuid4}'");
         }

@@ -118,6 +118,16 @@ impl Properties {
         })
     }
 
+    /// What the column holds after `new` is written: unchanged when `new` is `==` the stored
+    /// value in Python (SQLAlchemy then writes nothing; see [`pyvalues::python_equal`]).
+    pub fn replaced_by(&self, new: Properties) -> Properties {
+        let parse = |p: &Properties| crate::json_text::parse_deep::<Value>(p.text.as_str()).ok();
+        match (parse(self), parse(&new)) {
+            (Some(old), Some(new_value)) if pyvalues::python_equal(&old, &new_value) => self.clone(),
+            _ => new,
+        }
+    }
+
     /// The list (empty for a stored `null`).
     pub fn list(&self) -> Vec<Property> {
         crate::json_text::parse_deep(self.text.as_str()).unwrap_or_default()

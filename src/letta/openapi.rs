@@ -1,6 +1,6 @@
 //! The Letta paths of `/openapi.json`, from the route table.
 
-use super::routes::{Answer, ROUTES};
+use super::routes::{Answer, Resource};
 use super::PREFIXES;
 use crate::openapi::{body, query_parameters, reference, response};
 use crate::schema::{SchemaId, Schemas};
@@ -8,17 +8,23 @@ use serde_json::{json, Map, Value};
 
 pub fn paths(schemas: &Schemas) -> Map<String, Value> {
     let detail = |text: &str| response(text, reference(SchemaId::LettaDetailError));
-    let id_parameter =
-        json!({"name": "identity_id", "in": "path", "required": true, "schema": reference(SchemaId::LettaIdentityId)});
+    let id_parameter = |resource: Resource| json!({"name": resource.id_parameter(), "in": "path", "required": true, "schema": reference(resource.id_schema())});
     let namespace =
         json!({"name": "X-Mock-Namespace", "in": "header", "required": false, "schema": {"type": "string"}});
     let mut paths = Map::new();
-    for route in ROUTES {
-        let path = format!("{}{}", PREFIXES[0], route.template());
+    let routes = Resource::ALL.into_iter().flat_map(|resource| resource.routes().iter().map(move |r| (resource, r)));
+    for (resource, route) in routes {
+        let path = format!("{}/{}{}", PREFIXES[0], resource.segment(), route.template(resource));
         let item = paths.entry(path).or_insert_with(|| {
             let mut parameters = vec![namespace.clone()];
-            if route.has_identity_id() {
-                parameters.insert(0, id_parameter.clone());
+            if route.has_id() {
+                parameters.insert(0, id_parameter(resource));
+            }
+            if route.has_second_identity_id() {
+                parameters.insert(
+                    1,
+                    json!({"name": "identity_id", "in": "path", "required": true, "schema": {"type": "string"}}),
+                );
             }
             json!({ "parameters": parameters })
         });

@@ -159,6 +159,60 @@ pub fn with_stack<R>(level: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, level)
 }
 
+/// Python's `==` between two values as `json.loads` builds them: `True == 1 == 1.0`, objects
+/// equal whatever their key order. SQLAlchemy writes a JSON column only when the new value is not
+/// `==` the old one, so an "equal" write keeps what was stored (`false` stays `false` when `0`
+/// is sent).
+pub fn python_equal(a: &Value, b: &Value) -> bool {
+    with_stack(|| match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| python_equal(a, b)),
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(key, a)| b.get(key).is_some_and(|b| python_equal(a, b)))
+        }
+        (Value::Bool(_) | Value::Number(_), Value::Bool(_) | Value::Number(_)) => {
+            let (Some(a), Some(b)) = (python_number(a), python_number(b)) else { return false };
+            match (a, b) {
+                (PyNumber::Int(a), PyNumber::Int(b)) => a == b,
+                (a, b) => a.as_f64() == b.as_f64(),
+            }
+        }
+        _ => false,
+    })
+}
+
+enum PyNumber {
+    Int(i128),
+    Float(f64),
+}
+
+impl PyNumber {
+    fn as_f64(&self) -> f64 {
+        match *self {
+            PyNumber::Int(n) => n as f64,
+            PyNumber::Float(f) => f,
+        }
+    }
+}
+
+/// A bool or number as Python holds it (`True` is the int 1); integers past `i128` as floats.
+fn python_number(value: &Value) -> Option<PyNumber> {
+    match value {
+        Value::Bool(flag) => Some(PyNumber::Int(i128::from(*flag))),
+        Value::Number(number) => {
+            let text = number.to_string();
+            if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+                if let Ok(int) = text.parse::<i128>() {
+                    return Some(PyNumber::Int(int));
+                }
+            }
+            text.parse::<f64>().ok().map(PyNumber::Float)
+        }
+        _ => None,
+    }
+}
+
 /// What upstream's serializers will meet in a stored value, which decides whether an answer
 /// holding it can be written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -167,9 +221,18 @@ pub struct Findings {
     pub nesting: usize,
     /// An integer past 64 bits, which orjson cannot write.
     pub big_int: bool,
-    /// The `UnicodeEncodeError` text of the first object key (in document order) holding a lone
-    /// surrogate: Python keeps such keys, and encoding the answer fails on them.
-    pub surrogate_key: Option<String>,
+    /// The first thing (in document order) pydantic's serializer fails on, if any.
+    pub unserializable: Option<Unserializable>,
+}
+
+/// What pydantic's serializer fails on in an answer: the first one it meets ends it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unserializable {
+    /// A container 256 levels down (a value of `nesting` 256 or more).
+    TooDeep,
+    /// An object key holding a lone surrogate (Python keeps such keys), with the
+    /// `UnicodeEncodeError` text.
+    SurrogateKey(String),
 }
 
 impl Findings {
@@ -177,8 +240,18 @@ impl Findings {
     pub fn merge(&mut self, other: &Findings) {
         self.nesting = self.nesting.max(other.nesting);
         self.big_int |= other.big_int;
-        if self.surrogate_key.is_none() {
-            self.surrogate_key.clone_from(&other.surrogate_key);
+        if self.unserializable.is_none() {
+            self.unserializable.clone_from(&other.unserializable);
+        }
+    }
+}
+
+impl Findings {
+    /// A container `depth` levels down: pydantic's serializer gives up 256 levels down.
+    fn container_at(&mut self, depth: usize) {
+        self.nesting = self.nesting.max(depth + 1);
+        if depth >= 255 && self.unserializable.is_none() {
+            self.unserializable = Some(Unserializable::TooDeep);
         }
     }
 }
@@ -194,8 +267,8 @@ pub fn findings(value: &Value) -> Findings {
     while let Some(next) = pending.pop() {
         match next {
             Next::Key(key) => {
-                if found.surrogate_key.is_none() {
-                    found.surrogate_key = encode_error(key);
+                if found.unserializable.is_none() {
+                    found.unserializable = encode_error(key).map(Unserializable::SurrogateKey);
                 }
             }
             Next::Value(Value::Number(number), _) => {
@@ -204,11 +277,11 @@ pub fn findings(value: &Value) -> Findings {
                     !text.contains(['.', 'e', 'E']) && number.as_i64().is_none() && number.as_u64().is_none();
             }
             Next::Value(Value::Array(items), depth) => {
-                found.nesting = found.nesting.max(depth + 1);
+                found.container_at(depth);
                 pending.extend(items.iter().rev().map(|item| Next::Value(item, depth + 1)));
             }
             Next::Value(Value::Object(members), depth) => {
-                found.nesting = found.nesting.max(depth + 1);
+                found.container_at(depth);
                 for (key, member) in members.iter().rev() {
                     pending.push(Next::Value(member, depth + 1));
                     pending.push(Next::Key(key));
@@ -267,6 +340,16 @@ mod tests {
     }
 
     #[test]
+    fn python_equality_mixes_bools_ints_and_floats() {
+        let equal = |a: &str, b: &str| python_equal(&read(a), &read(b));
+        assert!(equal("[false, 1, 2.0]", "[0, true, 2]"));
+        assert!(equal(r#"{"a": 1, "b": [0.0]}"#, r#"{"b": [false], "a": 1.0}"#));
+        assert!(!equal("[1]", r#"["1"]"#));
+        assert!(!equal("[18446744073709551617]", "[18446744073709551616]"));
+        assert!(!equal(r#"{"a": null}"#, r#"{"b": null}"#));
+    }
+
+    #[test]
     fn python_only_values_are_read() {
         assert_eq!(read("[NaN, Infinity, -Infinity]")[0].to_string(), NAN);
         assert_eq!(read("[NaN, Infinity, -Infinity]")[2].to_string().parse(), Ok(f64::NEG_INFINITY));
@@ -300,7 +383,10 @@ mod tests {
         assert_eq!([nesting("1"), nesting("[]"), nesting(r#"{"a": [1, {"b": [[]]}], "c": 2}"#)], [0, 1, 5]);
         assert!(!findings(&read("[18446744073709551615, -9223372036854775808]")).big_int);
         assert!(findings(&read(r#"{"a": [18446744073709551616]}"#)).big_int, "past 64 bits orjson fails");
-        let key = |body: &str| findings(&read(body)).surrogate_key;
+        let key = |body: &str| match findings(&read(body)).unserializable {
+            Some(Unserializable::SurrogateKey(text)) => Some(text),
+            _ => None,
+        };
         assert_eq!(key(r#"{"ok": "\ud800"}"#), None, "only keys count");
         assert_eq!(
             key(r#"{"a": {"\udfff": 1}, "\ud800": 2}"#).as_deref(),

@@ -35,6 +35,8 @@ pub enum ErrorInput {
 pub enum CtxValue {
     Int(u64),
     Text(String),
+    /// Written as it is: a Python repr such as `ValueError('…')`.
+    Repr(String),
 }
 
 /// One entry of pydantic's error list.
@@ -104,6 +106,7 @@ pub fn render(errors: &[PydanticError]) -> String {
                 match value {
                     CtxValue::Int(n) => out.push_str(&n.to_string()),
                     CtxValue::Text(text) => pyrepr::write_str(&mut out, text),
+                    CtxValue::Repr(repr) => out.push_str(repr),
                 }
             }
             out.push('}');

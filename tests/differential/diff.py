@@ -12,7 +12,7 @@ Commands:
   cases REAL_URL MOCK_BIN CASES.json [--record FILE]
       Sends hand-written requests (a JSON list of {note, method, path, headers, body}; `{id:N}`
       in a path or body is the N-th identity id the real server's answers showed, `{id:-1}` the
-      latest) to both servers on
+      latest, and `{agent:N}` and `{block:N}` the same for agent and block ids) to both servers on
       an empty start, compares them the same way, and with --record appends the exchanges to FILE.
       Exits 1 on any mismatch. tests/differential/cases/ holds the divergences fixed so far.
   replay MOCK_BIN FILE...
@@ -37,6 +37,9 @@ from collections import OrderedDict
 
 ID_RE = re.compile(r"identity-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 UNKNOWN_ID = "identity-123e4567-e89b-42d3-8456-426614174000"
+# The other ids the agents and blocks routes hand out, mapped the same way, each kind on its own.
+OTHER_ID_RES = {kind: re.compile(kind + r"-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+                for kind in ("agent", "block", "message", "tool")}
 
 # ---------------------------------------------------------------------------------------------
 # HTTP
@@ -135,18 +138,25 @@ class Ids:
         self.to_real = {}
 
     def learn(self, real_body, mock_body):
-        real_ids = list(OrderedDict.fromkeys(ID_RE.findall(real_body)))
-        mock_ids = list(OrderedDict.fromkeys(ID_RE.findall(mock_body)))
-        for real_id, mock_id in zip(real_ids, mock_ids):
-            if real_id not in self.to_mock and mock_id not in self.to_real:
-                self.to_mock[real_id] = mock_id
-                self.to_real[mock_id] = real_id
+        for pattern in (ID_RE, *OTHER_ID_RES.values()):
+            real_ids = list(OrderedDict.fromkeys(pattern.findall(real_body)))
+            mock_ids = list(OrderedDict.fromkeys(pattern.findall(mock_body)))
+            for real_id, mock_id in zip(real_ids, mock_ids):
+                if real_id not in self.to_mock and mock_id not in self.to_real:
+                    self.to_mock[real_id] = mock_id
+                    self.to_real[mock_id] = real_id
 
     def for_mock(self, text):
-        return ID_RE.sub(lambda m: self.to_mock.get(m.group(0), m.group(0)), text)
+        return self._map(text, self.to_mock)
 
     def for_real(self, text):
-        return ID_RE.sub(lambda m: self.to_real.get(m.group(0), m.group(0)), text)
+        return self._map(text, self.to_real)
+
+    @staticmethod
+    def _map(text, table):
+        for pattern in (ID_RE, *OTHER_ID_RES.values()):
+            text = pattern.sub(lambda m: table.get(m.group(0), m.group(0)), text)
+        return text
 
 
 TIMES = [
@@ -180,6 +190,8 @@ def normalize(status, headers, body, ids=None):
 def route_of(request):
     path = request["path"].split("?")[0]
     path = ID_RE.sub("{id}", path)
+    for kind, pattern in OTHER_ID_RES.items():
+        path = pattern.sub("{" + kind + "}", path)
     path = re.sub(r"/v1/identities/(?!count|\{id\})[^/]+", "/v1/identities/{bad}", path)
     return f"{request['method']} {path}"
 
@@ -503,9 +515,11 @@ def cmd_cases(args):
     failures = 0
     try:
         ids, handed_out = Ids(), []
+        others = {kind: [] for kind in ("agent", "block")}
         for step, case in enumerate(cases):
             def with_ids(text):
-                return re.sub(r"\{id:(-?\d+)\}", lambda m: handed_out[int(m.group(1))], text)
+                text = re.sub(r"\{id:(-?\d+)\}", lambda m: handed_out[int(m.group(1))], text)
+                return re.sub(r"\{(agent|block):(-?\d+)\}", lambda m: others[m.group(1)][int(m.group(2))], text)
             body = case.get("body")
             data = with_ids(body).encode("utf-8", "surrogatepass") if body is not None else None
             request = {"method": case["method"], "path": with_ids(case["path"]), "headers": case.get("headers", []),
@@ -517,6 +531,10 @@ def cmd_cases(args):
             for found in ID_RE.findall(real_answer["body"]):
                 if found not in handed_out:
                     handed_out.append(found)
+            for kind, seen in others.items():
+                for found in OTHER_ID_RES[kind].findall(real_answer["body"]):
+                    if found not in seen:
+                        seen.append(found)
             mock_raw = send(mock, translate(request, ids))
             ok, real_n, mock_n = compare(request, real_answer, mock_raw, ids)
             if not ok:

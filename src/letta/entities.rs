@@ -1,0 +1,367 @@
+//! `/v1/agents` and `/v1/blocks`, as far as identities reach them: create, retrieve, list, count,
+//! update, delete, and attaching identities. An agent or a block is kept as the JSON upstream
+//! answers with. Links to identities live on the identities (one relation, seen from both
+//! sides), so an agent's `identity_ids` and `identities` are filled in when it is shown, and an
+//! agent's blocks are shown as they are now.
+
+use super::agents;
+use super::errors::LettaError;
+use super::model::{Entity, Identity, LettaData};
+use super::routes::{EntityOperation, Resource};
+use super::{LettaApi, Outcome, Query};
+use crate::http::{json, ApiRequest};
+use crate::store::Collection;
+use crate::vendor::Sources;
+use hyper::StatusCode;
+use serde_json::{Map, Value};
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+/// One request to an agents or blocks route, once validated.
+pub struct Request<'a> {
+    pub data: &'a LettaData,
+    pub sources: &'a Sources<'a>,
+    pub query: &'a Query,
+    pub body: &'a Value,
+    pub http: &'a ApiRequest,
+}
+
+pub fn collection(data: &LettaData, resource: Resource) -> &Collection<Entity> {
+    match resource {
+        Resource::Blocks => &data.blocks,
+        _ => &data.agents,
+    }
+}
+
+fn kind(resource: Resource) -> &'static str {
+    match resource {
+        Resource::Blocks => "Block",
+        _ => "Agent",
+    }
+}
+
+/// The identity's side of the relation with agents or blocks.
+pub fn links(identity: &Identity, resource: Resource) -> &[String] {
+    match resource {
+        Resource::Blocks => &identity.block_ids,
+        _ => &identity.agent_ids,
+    }
+}
+
+/// Adds (or removes) the link between an identity and an agent or block.
+pub fn link(data: &LettaData, resource: Resource, identity_id: &str, entity_id: &str, linked: bool) {
+    let _ = data.identities.update(identity_id, |identity| -> Result<(), ()> {
+        let ids = match resource {
+            Resource::Blocks => &mut identity.block_ids,
+            _ => &mut identity.agent_ids,
+        };
+        let present = ids.iter().any(|id| id == entity_id);
+        if linked && !present {
+            ids.push(entity_id.to_string());
+        } else if !linked && present {
+            ids.retain(|id| id != entity_id);
+        }
+        Ok(())
+    });
+}
+
+/// Removes every link to an agent or block that is gone (the link tables cascade).
+pub fn unlink_everywhere(data: &LettaData, resource: Resource, entity_id: &str) {
+    for (_, identity) in data.identities.snapshot() {
+        if links(&identity, resource).iter().any(|id| id == entity_id) {
+            link(data, resource, &identity.id, entity_id, false);
+        }
+    }
+}
+
+/// Upstream's `isoformat()` of a UTC time, with microseconds.
+pub fn timestamp(micros: i64) -> String {
+    crate::clock::rfc3339_micros(micros)
+}
+
+pub fn answer(value: &Value) -> Outcome {
+    Ok(json(StatusCode::OK, serde_json::to_vec(value).unwrap_or_default()))
+}
+
+impl LettaApi {
+    pub(super) fn entity(
+        &self,
+        resource: Resource,
+        operation: EntityOperation,
+        id: &str,
+        identity_id: &str,
+        request: Request<'_>,
+    ) -> Outcome {
+        let data = request.data;
+        let collection = collection(data, resource);
+        match operation {
+            EntityOperation::List => self.list_entities(resource, &request),
+            EntityOperation::Count => {
+                let count = matching(resource, &request).len();
+                Ok(json(StatusCode::OK, count.to_string()))
+            }
+            EntityOperation::Create => match resource {
+                Resource::Blocks => block_create(&request),
+                _ => self.agent_create(&request),
+            },
+            EntityOperation::Retrieve => {
+                let entity = collection.get(id).ok_or_else(|| short_not_found(resource, id))?;
+                match resource {
+                    Resource::Blocks => answer(&entity.json),
+                    _ => answer(&agents::shown(data, &entity, agents::loaded_for(request.http, request.query))),
+                }
+            }
+            EntityOperation::Update => match resource {
+                Resource::Blocks => self.block_update(id, &request),
+                _ => self.agent_update(id, &request),
+            },
+            EntityOperation::Delete => {
+                let removed = collection.remove(id).ok_or_else(|| self.messages.not_found(kind(resource), id))?;
+                unlink_everywhere(data, resource, &removed.id);
+                match resource {
+                    Resource::Blocks => Ok(json(StatusCode::OK, "null")),
+                    _ => answer(&Value::from(Map::from_iter([(
+                        "message".to_string(),
+                        Value::from(format!("Agent id={} successfully deleted", removed.id)),
+                    )]))),
+                }
+            }
+            EntityOperation::AttachIdentity | EntityOperation::DetachIdentity => {
+                let identity_format = self.schemas.get(crate::schema::SchemaId::LettaIdentityId);
+                if !identity_format.validator.is_valid(&Value::from(identity_id)) {
+                    return Err(LettaError::detail(
+                        StatusCode::BAD_REQUEST,
+                        format!(
+                            "INVALID_ARGUMENT: Invalid identity ID format: {identity_id}. Expected format: 'identity-<uuid4>'"
+                        ),
+                    ));
+                }
+                if !data.identities.contains(identity_id) {
+                    return Err(self.messages.identity_not_found(identity_id));
+                }
+                let entity = collection.get(id).ok_or_else(|| self.messages.not_found(kind(resource), id))?;
+                link(data, resource, identity_id, &entity.id, operation == EntityOperation::AttachIdentity);
+                match resource {
+                    Resource::Blocks => answer(&entity.json),
+                    _ => Ok(json(StatusCode::OK, "null")),
+                }
+            }
+        }
+    }
+
+    fn list_entities(&self, resource: Resource, request: &Request<'_>) -> Outcome {
+        let query = request.query;
+        let mut rows = matching(resource, request);
+        // Cursors that name no row are ignored; both cursors keep the rows between them.
+        let position = |id: &str| rows.iter().position(|(_, entity)| *entity.id == *id);
+        let start = query.filter("after").and_then(position).map_or(0, |at| at + 1);
+        let end = query.filter("before").and_then(position).unwrap_or(rows.len());
+        rows = rows.drain(start.min(end)..end).collect();
+        let limit = query.limit();
+        if limit != 0 {
+            rows.truncate(super::sql_limit_rows(limit)?);
+        }
+        let shown: Vec<Value> = match resource {
+            Resource::Blocks => rows.iter().map(|(_, entity)| entity.json.clone()).collect(),
+            _ => {
+                let loaded = agents::loaded_for(request.http, query);
+                rows.iter().map(|(_, entity)| agents::shown(request.data, entity, loaded)).collect()
+            }
+        };
+        answer(&Value::from(shown))
+    }
+
+    fn block_update(&self, id: &str, request: &Request<'_>) -> Outcome {
+        let updated = request
+            .data
+            .blocks
+            .update(id, |block| -> Result<(), ()> {
+                if let (Value::Object(fields), Value::Object(changes)) = (&mut block.json, request.body) {
+                    // Only the fields sent, and not null, change.
+                    for (name, value) in changes {
+                        if fields.contains_key(name) && !value.is_null() && name != "id" {
+                            fields.insert(name.clone(), value.clone());
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|_| self.messages.not_found("Block", id))?;
+        answer(&updated.json)
+    }
+}
+
+/// GET of one agent or block answers a short 404, unlike the ORM's long one.
+fn short_not_found(resource: Resource, id: &str) -> LettaError {
+    let text = match resource {
+        Resource::Blocks => format!("Block with id '{id}' not found"),
+        _ => format!("Agent with ID {id} not found"),
+    };
+    LettaError::detail(StatusCode::NOT_FOUND, text)
+}
+
+/// The rows a list (or count) of `/v1/agents` or `/v1/blocks` keeps, in the order it shows them.
+fn matching(resource: Resource, request: &Request<'_>) -> Vec<(i64, Arc<Entity>)> {
+    let (data, query) = (request.data, request.query);
+    let texts = |name: &str| -> Vec<&str> {
+        query.values.get(name).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
+    };
+    let tags = texts("tags");
+    let match_all = query.values.get("match_all_tags").and_then(Value::as_bool).unwrap_or(false);
+    let identifier_keys = texts("identifier_keys");
+    // Agents and blocks linked to the identity named, or to those with the keys named.
+    let mut linked: Option<Vec<String>> = None;
+    if let Some(identity_id) = query.filter("identity_id") {
+        linked = Some(
+            data.identities.get(identity_id).map(|identity| links(&identity, resource).to_vec()).unwrap_or_default(),
+        );
+    }
+    if !identifier_keys.is_empty() {
+        let mut ids = Vec::new();
+        for (_, identity) in data.identities.snapshot() {
+            if identifier_keys.contains(&identity.identifier_key.as_str()) {
+                ids.extend(links(&identity, resource).iter().cloned());
+            }
+        }
+        linked = Some(match linked {
+            Some(first) => first.into_iter().filter(|id| ids.contains(id)).collect(),
+            None => ids,
+        });
+    }
+    let (text_field, text_query) = match resource {
+        Resource::Blocks => ("label", query.filter("label")),
+        _ => ("name", query.filter("name")),
+    };
+    let query_text = query.filter("query_text").map(|text| super::like::Pattern::contains(&text.to_lowercase()));
+    let hidden_flag = match resource {
+        Resource::Blocks => "show_hidden_blocks",
+        _ => "show_hidden_agents",
+    };
+    let show_hidden = query.values.get(hidden_flag).and_then(Value::as_bool).unwrap_or(false);
+    let keep = |entity: &Entity| {
+        let field = |name: &str| entity.json.get(name).and_then(Value::as_str);
+        let own_tags: Vec<&str> =
+            entity.json.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let tagged = |tag: &&str| own_tags.contains(tag);
+        linked.as_ref().is_none_or(|ids| ids.iter().any(|id| **id == *entity.id))
+            && text_query.is_none_or(|wanted| field(text_field) == Some(wanted))
+            && query.filter("project_id").is_none_or(|wanted| field("project_id") == Some(wanted))
+            && query.filter("template_id").is_none_or(|wanted| field("template_id") == Some(wanted))
+            && query.filter("base_template_id").is_none_or(|wanted| field("base_template_id") == Some(wanted))
+            && (tags.is_empty() || if match_all { tags.iter().all(tagged) } else { tags.iter().any(tagged) })
+            && query_text
+                .as_ref()
+                .is_none_or(|pattern| pattern.matches(&field("name").unwrap_or_default().to_lowercase()))
+            && (show_hidden || entity.json.get("hidden") != Some(&Value::Bool(true)))
+            && (resource != Resource::Blocks || entity.json.get("is_template") != Some(&Value::Bool(true)))
+    };
+    let mut rows: Vec<(i64, Arc<Entity>)> = collection(data, resource)
+        .snapshot()
+        .into_iter()
+        .filter(|(_, entity)| keep(entity))
+        .map(|(order, entity)| (order.created_at_micros, entity))
+        .collect();
+    let descending = match query.text("order") {
+        Some(order) => order == "desc",
+        // Blocks list oldest first by default, agents newest first.
+        None => resource != Resource::Blocks,
+    };
+    let by_id_first = resource == Resource::Blocks && linked.is_some();
+    let sort_key = |(created, entity): &(i64, Arc<Entity>)| -> (Option<i64>, Arc<str>) {
+        let time = match query.text("order_by") {
+            Some(column @ ("updated_at" | "last_run_completion")) => {
+                entity.json.get(column).and_then(Value::as_str).and_then(crate::section::parse_rfc3339_micros)
+            }
+            _ => Some(*created),
+        };
+        (time, entity.id.clone())
+    };
+    rows.sort_by(|a, b| {
+        let (a, b) = (sort_key(a), sort_key(b));
+        // Upstream's DISTINCT ON (id) lists the blocks of an identity by id first.
+        let order =
+            if by_id_first { a.1.cmp(&b.1).then(a.0.cmp(&b.0)) } else { nulls_last(&a.0, &b.0).then(a.1.cmp(&b.1)) };
+        if descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    rows
+}
+
+/// PostgreSQL's order for a nullable column: NULL after every value in ascending order.
+fn nulls_last(a: &Option<i64>, b: &Option<i64>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.cmp(b),
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+    }
+}
+
+/// The description upstream's create answer shows for a block of a standard label sent without
+/// one (it is not stored).
+pub fn default_description(label: &str) -> Option<&'static str> {
+    match label {
+        "human" => Some(
+            "The human block: Stores key details about the person you are conversing with, allowing for more \
+             personalized and friend-like conversation.",
+        ),
+        "persona" => Some(
+            "The persona block: Stores details about your current persona, guiding how you behave and respond. \
+             This helps you to maintain consistency and personality in your interactions.",
+        ),
+        _ => None,
+    }
+}
+
+/// A block as upstream's `BlockResponse` shows it, from a validated `CreateBlock` body.
+pub fn new_block(body: &Value, id: Arc<str>) -> Map<String, Value> {
+    let given = |name: &str| body.get(name).filter(|v| !v.is_null()).cloned();
+    let value = body.get("value").and_then(Value::as_str).unwrap_or_default().replace('\0', "");
+    let mut block = Map::new();
+    block.insert("value".into(), Value::from(value));
+    block.insert("limit".into(), given("limit").unwrap_or(Value::from(100_000)));
+    block.insert("project_id".into(), given("project_id").unwrap_or(Value::Null));
+    block.insert("template_name".into(), Value::Null);
+    block.insert("is_template".into(), Value::from(false));
+    for field in ["template_id", "base_template_id", "deployment_id", "entity_id"] {
+        block.insert(field.into(), Value::Null);
+    }
+    block.insert("preserve_on_migration".into(), Value::from(false));
+    block.insert("label".into(), given("label").unwrap_or(Value::from("")));
+    block.insert("read_only".into(), given("read_only").unwrap_or(Value::from(false)));
+    block.insert("description".into(), given("description").unwrap_or(Value::Null));
+    block.insert("metadata".into(), given("metadata").unwrap_or(Value::Object(Map::new())));
+    block.insert("hidden".into(), given("hidden").unwrap_or(Value::Null));
+    block.insert("id".into(), Value::from(&*id));
+    block.insert("created_by_id".into(), Value::Null);
+    block.insert("last_updated_by_id".into(), Value::Null);
+    block.insert("tags".into(), given("tags").unwrap_or(Value::Array(Vec::new())));
+    block
+}
+
+fn block_create(request: &Request<'_>) -> Outcome {
+    let id: Arc<str> = format!("block-{}", request.sources.ids.uuid4()).into();
+    let block = new_block(request.body, id.clone());
+    let mut shown = block.clone();
+    if block["description"].is_null() {
+        if let Some(text) = block["label"].as_str().and_then(default_description) {
+            shown.insert("description".into(), Value::from(text));
+        }
+    }
+    let entity = Entity { id, json: Value::Object(block) };
+    let _ = request.data.blocks.insert(entity, request.sources.clock.now_micros());
+    answer(&Value::Object(shown))
+}
+
+/// Upstream's `CreateBlock` turns a missing or null `value` into `""` before validation, when
+/// the body is an object with anything in it.
+pub fn block_body_defaults(body: &mut Value) {
+    if let Value::Object(fields) = body {
+        if !fields.is_empty() && fields.get("value").is_none_or(Value::is_null) {
+            fields.insert("value".into(), Value::from(""));
+        }
+    }
+}
