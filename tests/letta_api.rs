@@ -347,3 +347,64 @@ async fn cors_headers_on_simple_requests_and_health() {
     assert_eq!(health["letta"]["identities"], 5);
     assert_eq!(get(&server, "/nowhere").await.status, 404);
 }
+
+#[tokio::test]
+async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
+    let server = support::start(empty()).await;
+    let json_ct = [("content-type", "application/json")];
+    let identity = create(&server, "owner").await;
+    let agent = send_json(
+        &server,
+        "POST",
+        "/v1/agents/",
+        &json!({"name": "helper", "model": "openai/gpt-4o-mini", "embedding": "openai/text-embedding-3-small", "identity_ids": [identity]}),
+    )
+    .await;
+    assert_eq!(agent.status, 200, "{}", agent.text());
+    let agent = agent.json();
+    let agent_id = agent["id"].as_str().unwrap().to_string();
+    assert_eq!(agent["identity_ids"], json!([identity]));
+    assert_eq!(agent["llm_config"]["handle"], "openai/gpt-4o-mini");
+    assert_eq!(agent["llm_config"]["context_window"], 128_000);
+    assert_eq!(agent["max_files_open"], 10, "from the 128k context window");
+    assert_eq!(agent["compaction_settings"]["model"], "openai/gpt-5-mini");
+    let block =
+        send_json(&server, "POST", "/v1/blocks/", &json!({"label": "human", "value": "likes tea"})).await.json();
+    let block_id = block["id"].as_str().unwrap().to_string();
+    assert!(block["description"].as_str().unwrap().starts_with("The human block"), "the create answer describes it");
+    assert_eq!(get(&server, &format!("/v1/blocks/{block_id}")).await.json()["description"], Value::Null, "not stored");
+    let attach = format!("/v1/blocks/{block_id}/identities/attach/{identity}");
+    assert_eq!(send(&server, "PATCH", &attach, &[], None).await.json()["id"], block_id.as_str());
+
+    // Seen from both sides, and from the lists filtered by identity.
+    for (path, expected) in [
+        (format!("/v1/identities/{identity}/agents"), &agent_id),
+        (format!("/v1/identities/{identity}/blocks"), &block_id),
+        (format!("/v1/agents/?identity_id={identity}"), &agent_id),
+        (format!("/v1/blocks/?identity_id={identity}"), &block_id),
+    ] {
+        assert_eq!(ids(&get(&server, &path).await.json()), vec![expected.clone()], "{path}");
+    }
+    // A 1.x SDK client gets no relationships unless it names them.
+    let sdk = [("x-stainless-package-version", "1.12.1")];
+    let bare = send(&server, "GET", &format!("/v1/agents/{agent_id}"), &sdk, None).await.json();
+    assert_eq!(bare["identity_ids"], json!([]));
+    let included = send(&server, "GET", &format!("/v1/agents/{agent_id}?include=agent.identities"), &sdk, None).await;
+    assert_eq!(included.json()["identity_ids"], json!([identity]));
+
+    // Other namespaces see none of it; the state dump holds it; a reset forgets it.
+    let other = send(&server, "GET", "/v1/agents/count", &[("x-mock-namespace", "other")], None).await;
+    assert_eq!(other.text(), "0");
+    let state = get(&server, "/__admin/state").await.json();
+    assert_eq!(state["namespaces"]["default"]["letta"]["agents"][0]["id"], agent_id.as_str());
+
+    // Deleting the identity removes the links (the link tables cascade); agent and block stay.
+    assert_eq!(send(&server, "DELETE", &format!("/v1/identities/{identity}"), &json_ct, None).await.status, 200);
+    let after = get(&server, &format!("/v1/agents/{agent_id}")).await.json();
+    assert_eq!((after["identity_ids"].clone(), after["name"].clone()), (json!([]), json!("helper")));
+    let deleted = send(&server, "DELETE", &format!("/v1/agents/{agent_id}"), &[], None).await;
+    assert_eq!(deleted.text(), format!(r#"{{"message":"Agent id={agent_id} successfully deleted"}}"#));
+    assert_eq!(get(&server, &format!("/v1/agents/{agent_id}")).await.status, 404);
+    assert_eq!(send(&server, "POST", "/__admin/reset", &[], None).await.status, 200);
+    assert_eq!(get(&server, "/v1/blocks/count").await.text(), "0");
+}

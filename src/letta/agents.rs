@@ -268,18 +268,20 @@ fn file_defaults(context_window: Option<u64>) -> (u64, u64) {
 }
 
 /// What pydantic's validators of `CreateAgentRequest` raise before the schema's errors count.
-pub fn create_checks(body: &Value) -> Result<(), LettaError> {
+/// Upstream's name check escapes as a 500; with `--fix-upstream-bugs` it is a 422.
+pub fn create_checks(body: &Value, fix_upstream_bugs: bool) -> Result<(), LettaError> {
     if let Some(name) = body.get("name").and_then(Value::as_str) {
         let allowed = |c: char| c.is_alphanumeric() || c == '_' || c == ' ' || c == '\'' || c == '-';
         if !name.is_empty() && !name.chars().all(allowed) {
-            return Err(LettaError::detail(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!(
-                    "Export failed: Agent name '{name}' contains invalid characters. Only letters (any language), \
-                     digits, spaces, hyphens, underscores, and apostrophes are allowed. Please avoid \
-                     filesystem-unsafe characters like: / \\ : * ? \" < > |"
-                ),
-            ));
+            let why = format!(
+                "Agent name '{name}' contains invalid characters. Only letters (any language), digits, spaces, \
+                 hyphens, underscores, and apostrophes are allowed. Please avoid filesystem-unsafe characters \
+                 like: / \\ : * ? \" < > |"
+            );
+            if fix_upstream_bugs {
+                return Err(super::unstorable(Some("name"), &why, &Value::from(name)));
+            }
+            return Err(LettaError::detail(StatusCode::INTERNAL_SERVER_ERROR, format!("Export failed: {why}")));
         }
     }
     if let Some(model) = body.get("model").and_then(Value::as_str) {
@@ -445,12 +447,15 @@ impl LettaApi {
         agent.insert("tags".into(), given("tags").cloned().unwrap_or(json!([])));
         agent.insert("blocks".into(), Value::from(blocks.clone()));
         agent["memory"]["blocks"] = Value::from(blocks);
-        let entity = Arc::new(Entity { id: id.clone(), json: Value::Object(agent) });
-        let _ = data.agents.insert(entity.clone(), now_micros);
+        let created = Entity { id: id.clone(), json: Value::Object(agent.clone()) };
+        // Upstream then writes the first message's id, which moves `updated_at` on; the create
+        // answer was already taken.
+        agent.insert("updated_at".into(), Value::from(timestamp(sources.clock.now_micros())));
+        let _ = data.agents.insert(Entity { id: id.clone(), json: Value::Object(agent) }, now_micros);
         for identity_id in &identities {
             link(data, super::routes::Resource::Agents, identity_id, &id, true);
         }
-        answer(&shown(data, &entity, loaded_by_create(body, include_tools)))
+        answer(&shown(data, &created, loaded_by_create(body, include_tools)))
     }
 
     pub(super) fn agent_update(&self, id: &str, request: &Request<'_>) -> Outcome {

@@ -83,6 +83,24 @@ pub fn answer(value: &Value) -> Outcome {
     Ok(json(StatusCode::OK, serde_json::to_vec(value).unwrap_or_default()))
 }
 
+/// The text columns of an agent or a block a request writes: the named fields and the tags.
+fn texts(resource: Resource, body: &Value) -> Vec<(&'static str, &str)> {
+    let fields: &[&'static str] = match resource {
+        Resource::Blocks => &["value", "label", "description", "project_id"],
+        _ => &["name", "description", "system", "project_id", "template_id", "base_template_id", "timezone"],
+    };
+    let mut texts: Vec<(&'static str, &str)> =
+        fields.iter().filter_map(|field| Some((*field, body.get(*field)?.as_str()?))).collect();
+    let tags = body.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+    texts.extend(tags.map(|tag| ("tags", tag)));
+    // A block's value loses its NUL characters before it is stored.
+    if resource == Resource::Blocks {
+        let storable = |text: &str| super::pyvalues::storable_text(&text.replace('\0', ""));
+        texts.retain(|(field, text)| *field != "value" || !storable(text));
+    }
+    texts
+}
+
 impl LettaApi {
     pub(super) fn entity(
         &self,
@@ -100,10 +118,13 @@ impl LettaApi {
                 let count = matching(resource, &request).len();
                 Ok(json(StatusCode::OK, count.to_string()))
             }
-            EntityOperation::Create => match resource {
-                Resource::Blocks => block_create(&request),
-                _ => self.agent_create(&request),
-            },
+            EntityOperation::Create | EntityOperation::Update => {
+                if operation == EntityOperation::Update && !collection.contains(id) {
+                    return Err(self.messages.not_found(kind(resource), id));
+                }
+                self.check_texts(texts(resource, request.body))?;
+                self.write_entity(resource, operation, id, &request)
+            }
             EntityOperation::Retrieve => {
                 let entity = collection.get(id).ok_or_else(|| short_not_found(resource, id))?;
                 match resource {
@@ -111,10 +132,6 @@ impl LettaApi {
                     _ => answer(&agents::shown(data, &entity, agents::loaded_for(request.http, request.query))),
                 }
             }
-            EntityOperation::Update => match resource {
-                Resource::Blocks => self.block_update(id, &request),
-                _ => self.agent_update(id, &request),
-            },
             EntityOperation::Delete => {
                 let removed = collection.remove(id).ok_or_else(|| self.messages.not_found(kind(resource), id))?;
                 unlink_everywhere(data, resource, &removed.id);
@@ -149,6 +166,15 @@ impl LettaApi {
         }
     }
 
+    fn write_entity(&self, resource: Resource, operation: EntityOperation, id: &str, request: &Request<'_>) -> Outcome {
+        match (resource, operation) {
+            (Resource::Blocks, EntityOperation::Create) => block_create(request),
+            (Resource::Blocks, _) => self.block_update(id, request),
+            (_, EntityOperation::Create) => self.agent_create(request),
+            _ => self.agent_update(id, request),
+        }
+    }
+
     fn list_entities(&self, resource: Resource, request: &Request<'_>) -> Outcome {
         let query = request.query;
         let mut rows = matching(resource, request);
@@ -180,7 +206,12 @@ impl LettaApi {
                     // Only the fields sent, and not null, change.
                     for (name, value) in changes {
                         if fields.contains_key(name) && !value.is_null() && name != "id" {
-                            fields.insert(name.clone(), value.clone());
+                            let value = match (name.as_str(), value) {
+                                // A block's value loses its NUL characters, as on create.
+                                ("value", Value::String(text)) => Value::from(text.replace('\0', "")),
+                                _ => value.clone(),
+                            };
+                            fields.insert(name.clone(), value);
                         }
                     }
                 }

@@ -245,7 +245,7 @@ impl LettaApi {
         };
         let body = match (operation, body) {
             (Operation::Entity(Resource::Agents, routes::EntityOperation::Create), Body::Json(body)) => {
-                agents::create_checks(&body)?;
+                agents::create_checks(&body, self.fix_upstream_bugs)?;
                 Body::Json(body)
             }
             (Operation::Entity(Resource::Blocks, routes::EntityOperation::Create), Body::Json(mut body)) => {
@@ -471,13 +471,17 @@ impl LettaApi {
             ("name", Some(identity.name.as_str())),
             ("project_id", identity.project_id.as_deref()),
         ];
-        let refused = texts.into_iter().find(|(_, text)| text.is_some_and(|text| !pyvalues::storable_text(text)));
-        match refused {
+        self.check_texts(texts.into_iter().filter_map(|(field, text)| Some((field, text?))))
+    }
+
+    /// The first text PostgreSQL refuses among `(field, text)`, as [`Self::check_storable`] says.
+    fn check_texts<'t>(&self, texts: impl IntoIterator<Item = (&'t str, &'t str)>) -> Result<(), LettaError> {
+        match texts.into_iter().find(|(_, text)| !pyvalues::storable_text(text)) {
             None => Ok(()),
             Some((field, text)) if self.fix_upstream_bugs => Err(unstorable(
                 Some(field),
                 "PostgreSQL cannot store a NUL character or a lone surrogate",
-                &Value::from(text.unwrap_or_default()),
+                &Value::from(text),
             )),
             Some(_) => Err(LettaError::database()),
         }

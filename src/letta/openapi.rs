@@ -34,6 +34,9 @@ pub fn paths(schemas: &Schemas) -> Map<String, Value> {
             Answer::ListOf(id) => json!({"type": "array", "items": reference(id)}),
             Answer::Integer => json!({"type": "integer"}),
             Answer::Null => json!({"type": "null"}),
+            Answer::Message => {
+                json!({"type": "object", "properties": {"message": {"type": "string"}}, "required": ["message"]})
+            }
         };
         let mut responses = Map::new();
         responses.insert("200".into(), response(description, schema));

@@ -162,6 +162,8 @@ pub enum Answer {
     ListOf(SchemaId),
     Integer,
     Null,
+    /// `{"message": "…"}`
+    Message,
 }
 
 /// How `/openapi.json` describes a route: its operationId, its success, and the errors it
@@ -327,6 +329,7 @@ const AGENT: Answer = Answer::One(SchemaId::LettaAgentState);
 const BLOCK: Answer = Answer::One(SchemaId::LettaBlockResponse);
 const NO_AGENT: (u16, &str) = (404, "No such agent");
 const NO_BLOCK: (u16, &str) = (404, "No such block");
+const MALFORMED_IDENTITY: (u16, &str) = (400, "A malformed identity id");
 const NO_AGENT_OR_IDENTITY: (u16, &str) = (404, "No such agent or identity");
 const NO_BLOCK_OR_IDENTITY: (u16, &str) = (404, "No such block or identity");
 
@@ -355,7 +358,7 @@ pub const AGENT_ROUTES: &[Route] = &[
         Doc {
             operation_id: "list_agents",
             ok: ("Agents, newest first by default", Answer::ListOf(SchemaId::LettaAgentState)),
-            errors: &[(400, "Cursors in the wrong order"), (404, "Unknown cursor"), INVALID],
+            errors: &[INVALID, (500, "Negative limit (as upstream)")],
         },
     ),
     entity(
@@ -374,7 +377,17 @@ pub const AGENT_ROUTES: &[Route] = &[
         EntityOperation::Create,
         Some(SchemaId::LettaAgentCreate),
         None,
-        Doc { operation_id: "create_agent", ok: ("Created", AGENT), errors: &[(404, "Unknown identity"), INVALID] },
+        Doc {
+            operation_id: "create_agent",
+            ok: ("Created", AGENT),
+            errors: &[
+                (400, "No model or llm_config, a malformed model handle, an unknown embedding handle"),
+                (404, "A model handle no configured provider has"),
+                (409, "An unknown identity id"),
+                INVALID,
+                (500, "A name of characters upstream refuses, or text PostgreSQL cannot store (as upstream)"),
+            ],
+        },
     ),
     entity(
         Method::PATCH,
@@ -383,7 +396,16 @@ pub const AGENT_ROUTES: &[Route] = &[
         EntityOperation::Update,
         Some(SchemaId::LettaAgentUpdate),
         None,
-        Doc { operation_id: "modify_agent", ok: ("Updated", AGENT), errors: &[NO_AGENT, INVALID] },
+        Doc {
+            operation_id: "modify_agent",
+            ok: ("Updated", AGENT),
+            errors: &[
+                NO_AGENT,
+                (409, "An unknown identity id"),
+                INVALID,
+                (500, "Text PostgreSQL cannot store (as upstream)"),
+            ],
+        },
     ),
     entity(
         Method::GET,
@@ -401,7 +423,7 @@ pub const AGENT_ROUTES: &[Route] = &[
         EntityOperation::Delete,
         None,
         None,
-        Doc { operation_id: "delete_agent", ok: ("Deleted", Answer::Null), errors: &[NO_AGENT, INVALID] },
+        Doc { operation_id: "delete_agent", ok: ("Deleted", Answer::Message), errors: &[NO_AGENT, INVALID] },
     ),
     entity(
         Method::PATCH,
@@ -413,7 +435,7 @@ pub const AGENT_ROUTES: &[Route] = &[
         Doc {
             operation_id: "attach_identity_to_agent",
             ok: ("Attached", Answer::Null),
-            errors: &[NO_AGENT_OR_IDENTITY, INVALID],
+            errors: &[MALFORMED_IDENTITY, NO_AGENT_OR_IDENTITY, INVALID],
         },
     ),
     entity(
@@ -426,7 +448,7 @@ pub const AGENT_ROUTES: &[Route] = &[
         Doc {
             operation_id: "detach_identity_from_agent",
             ok: ("Detached", Answer::Null),
-            errors: &[NO_AGENT_OR_IDENTITY, INVALID],
+            errors: &[MALFORMED_IDENTITY, NO_AGENT_OR_IDENTITY, INVALID],
         },
     ),
 ];
@@ -443,7 +465,7 @@ pub const BLOCK_ROUTES: &[Route] = &[
         Doc {
             operation_id: "list_blocks",
             ok: ("Blocks", Answer::ListOf(SchemaId::LettaBlockResponse)),
-            errors: &[(400, "Cursors in the wrong order"), (404, "Unknown cursor"), INVALID],
+            errors: &[INVALID, (500, "Negative limit (as upstream)")],
         },
     ),
     entity(
@@ -462,7 +484,11 @@ pub const BLOCK_ROUTES: &[Route] = &[
         EntityOperation::Create,
         Some(SchemaId::LettaBlockCreate),
         None,
-        Doc { operation_id: "create_block", ok: ("Created", BLOCK), errors: &[INVALID] },
+        Doc {
+            operation_id: "create_block",
+            ok: ("Created", BLOCK),
+            errors: &[INVALID, (500, "Text PostgreSQL cannot store (as upstream)")],
+        },
     ),
     entity(
         Method::PATCH,
@@ -471,7 +497,11 @@ pub const BLOCK_ROUTES: &[Route] = &[
         EntityOperation::Update,
         Some(SchemaId::LettaBlockUpdate),
         None,
-        Doc { operation_id: "modify_block", ok: ("Updated", BLOCK), errors: &[NO_BLOCK, INVALID] },
+        Doc {
+            operation_id: "modify_block",
+            ok: ("Updated", BLOCK),
+            errors: &[NO_BLOCK, INVALID, (500, "Text PostgreSQL cannot store (as upstream)")],
+        },
     ),
     entity(
         Method::DELETE,
@@ -501,7 +531,7 @@ pub const BLOCK_ROUTES: &[Route] = &[
         Doc {
             operation_id: "attach_identity_to_block",
             ok: ("The block", BLOCK),
-            errors: &[NO_BLOCK_OR_IDENTITY, INVALID],
+            errors: &[MALFORMED_IDENTITY, NO_BLOCK_OR_IDENTITY, INVALID],
         },
     ),
     entity(
@@ -514,7 +544,7 @@ pub const BLOCK_ROUTES: &[Route] = &[
         Doc {
             operation_id: "detach_identity_from_block",
             ok: ("The block", BLOCK),
-            errors: &[NO_BLOCK_OR_IDENTITY, INVALID],
+            errors: &[MALFORMED_IDENTITY, NO_BLOCK_OR_IDENTITY, INVALID],
         },
     ),
 ];

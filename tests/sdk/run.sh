@@ -14,11 +14,12 @@
 #                      tune the schemathesis scenario (see schemathesis.sh)
 #
 # SDKs are installed under .sdk-env/ at the repository root (git-ignored), one venv per SDK
-# version (python: letta-client; orq-python: orq-ai-sdk current; orq-v1-python: orq-ai-sdk v1;
-# schemathesis: schemathesis), and reinstalled only when the installed version differs from the
-# pinned one. The Node SDKs (@letta-ai/letta-client, @orq-ai/node) are installed together into
-# .sdk-env/node/ with `npm ci` from tests/sdk/package.json and package-lock.json, and reinstalled
-# only when that lock changes.
+# version (python: letta-client; letta-current-python: letta-client, newest release; orq-python:
+# orq-ai-sdk current; orq-v1-python: orq-ai-sdk v1; schemathesis: schemathesis), and reinstalled
+# only when the installed version differs from the pinned one. The Node SDKs (@letta-ai/letta-client,
+# its newest release under the npm alias letta-client-current, and @orq-ai/node) are installed
+# together into .sdk-env/node/ with `npm ci` from tests/sdk/package.json and package-lock.json, and
+# reinstalled only when that lock changes.
 # Their versions are pinned in versions.env too: when a pin there differs from package.json, this
 # script first updates package.json and package-lock.json to it (commit them).
 #
@@ -32,12 +33,16 @@ ROOT="$(cd "$SDK_DIR/../.." && pwd)"
 source "$SDK_DIR/versions.env"
 
 PY_ENV="$ROOT/.sdk-env/python"                # letta-client
+LETTA_CURRENT_PY_ENV="$ROOT/.sdk-env/letta-current-python"  # letta-client, newest release
 ORQ_PY_ENV="$ROOT/.sdk-env/orq-python"        # orq-ai-sdk, current contract
 ORQ_V1_PY_ENV="$ROOT/.sdk-env/orq-v1-python"  # orq-ai-sdk, v1 contract
 ST_PY_ENV="$ROOT/.sdk-env/schemathesis"       # schemathesis, against /openapi.json
-NODE_SDK_ENV="$ROOT/.sdk-env/node"            # @letta-ai/letta-client and @orq-ai/node
-# The Node packages pinned in versions.env, as NAME=VERSION.
-NODE_PINS=("@letta-ai/letta-client=$LETTA_CLIENT_NODE" "@orq-ai/node=$ORQ_AI_NODE")
+NODE_SDK_ENV="$ROOT/.sdk-env/node"            # @letta-ai/letta-client (twice) and @orq-ai/node
+# The Node packages pinned in versions.env, as NAME=SPEC: SPEC is the exact version, or
+# npm:PACKAGE@VERSION for a second version of one package under an alias (NAME).
+NODE_PINS=("@letta-ai/letta-client=$LETTA_CLIENT_NODE"
+  "letta-client-current=npm:@letta-ai/letta-client@$LETTA_CLIENT_CURRENT_NODE"
+  "@orq-ai/node=$ORQ_AI_NODE")
 NODE_MIN_MAJOR=18     # both SDKs use the global fetch
 START_TIMEOUT_S=10    # for the "listening on" line
 STOP_TIMEOUT_S=10     # between SIGTERM and exit
@@ -111,7 +116,10 @@ python_sdk() {
 
 setup_python() {
   python_sdk "$PY_ENV" letta-client "$LETTA_CLIENT_PY" "$SDK_DIR/constraints-letta-python.txt"
-  # Two versions of one distribution cannot share a venv: each orq-ai-sdk has its own.
+  # Two versions of one distribution cannot share a venv: the newest letta-client has its own
+  # (its dependencies are 1.7.0's, held by the same constraints).
+  python_sdk "$LETTA_CURRENT_PY_ENV" letta-client "$LETTA_CLIENT_CURRENT_PY" "$SDK_DIR/constraints-letta-python.txt"
+  # Each orq-ai-sdk has its own venv too.
   python_sdk "$ORQ_PY_ENV" orq-ai-sdk "$ORQ_AI_SDK_PY" "$SDK_DIR/constraints-orq-python.txt"
   python_sdk "$ORQ_V1_PY_ENV" orq-ai-sdk "$ORQ_AI_SDK_V1_PY" "$SDK_DIR/constraints-orq-v1-python.txt"
   python_sdk "$ST_PY_ENV" schemathesis "$SCHEMATHESIS_PY" "$SDK_DIR/constraints-schemathesis-python.txt"
@@ -130,7 +138,7 @@ npm_failed() {
       if [[ "$url" == *"/$name"* || "${url,,}" == *"/$enc"* ]] && [[ ${#name} -gt ${#pkg} ]]; then
         pkg="$name"
       fi
-    done < <(node_lock_packages; printf '%s\n' "${NODE_PINS[@]%=*}")
+    done < <(node_lock_packages; printf '%s\n' "${NODE_PINS[@]%%=*}")
     die "$what: npm could not download ${pkg:-a package} (request to $url failed, see above);" \
       "the Node SDK scenarios cannot run"
   fi
@@ -143,6 +151,13 @@ node_lock_packages() {
     const lock = require(process.argv[1]);
     for (const key of Object.keys(lock.packages || {})) if (key) console.log(key.replace(/^.*node_modules\//, ""));
   ' "$SDK_DIR/package-lock.json" 2>/dev/null || true
+}
+
+# pin_version SPEC: the version a NODE_PINS spec names ("1.6.4" or "npm:PACKAGE@1.6.4"), or nothing.
+pin_version() {
+  local spec=$1
+  [[ "$spec" == npm:* ]] && spec="${spec##*@}"
+  echo "$spec"
 }
 
 # node_json FILE EXPR: the value of the JavaScript expression EXPR over the JSON document `j` in
@@ -158,13 +173,13 @@ node_json() {
 # sync_node_pins: makes tests/sdk/package.json and package-lock.json pin exactly the versions of
 # versions.env, updating both with npm when they do not (a new release is one edit of versions.env).
 sync_node_pins() {
-  local pin pkg version stale=()
+  local pin pkg spec stale=()
   for pin in "${NODE_PINS[@]}"; do
-    pkg="${pin%=*}" version="${pin#*=}"
-    [[ -n "$version" ]] || die "versions.env pins no version for $pkg"
-    if [[ "$(node_json "$SDK_DIR/package.json" "j.dependencies['$pkg']")" != "$version" ||
-          "$(node_json "$SDK_DIR/package-lock.json" "j.packages['node_modules/$pkg'].version")" != "$version" ]]; then
-      stale+=("$pkg@$version")
+    pkg="${pin%%=*}" spec="${pin#*=}"
+    [[ -n "$(pin_version "$spec")" ]] || die "versions.env pins no version for $pkg"
+    if [[ "$(node_json "$SDK_DIR/package.json" "j.dependencies['$pkg']")" != "$spec" ||
+          "$(node_json "$SDK_DIR/package-lock.json" "j.packages['node_modules/$pkg'].version")" != "$(pin_version "$spec")" ]]; then
+      stale+=("$pkg@$spec")
     fi
   done
   [[ ${#stale[@]} -eq 0 ]] && return 0
@@ -183,7 +198,7 @@ node_sdks_installed() {
   cmp -s "$SDK_DIR/package-lock.json" "$NODE_SDK_ENV/package-lock.json" || return 1
   [[ -f "$NODE_SDK_ENV/node_modules/.package-lock.json" ]] || return 1
   for pin in "${NODE_PINS[@]}"; do
-    [[ "$(node_json "$NODE_SDK_ENV/node_modules/${pin%=*}/package.json" "j.version")" == "${pin#*=}" ]] || return 1
+    [[ "$(node_json "$NODE_SDK_ENV/node_modules/${pin%%=*}/package.json" "j.version")" == "$(pin_version "${pin#*=}")" ]] || return 1
   done
 }
 
@@ -345,6 +360,11 @@ scenario "$LETTA_PY_LABEL: default" default \
   -- "$PY_ENV/bin/python" "$SDK_DIR/letta_python.py"
 scenario "$LETTA_PY_LABEL: fix-upstream-bugs" fix-upstream-bugs --fix-upstream-bugs \
   -- "$PY_ENV/bin/python" "$SDK_DIR/letta_python.py"
+# The newest letta-client has no client.identities: identities as /v1/agents and /v1/blocks see
+# them (no route it uses behaves differently under --fix-upstream-bugs, so one mode).
+export LETTA_CLIENT_CURRENT_PY
+scenario "letta-client $LETTA_CLIENT_CURRENT_PY (python): default" default \
+  -- "$LETTA_CURRENT_PY_ENV/bin/python" "$SDK_DIR/letta_current_python.py"
 
 # One scenario file for both orq-ai-sdk versions; IDENTITY_MOCK_MODE names the API revision.
 export ORQ_AI_SDK_PY ORQ_AI_SDK_V1_PY
@@ -354,12 +374,14 @@ scenario "orq-ai-sdk $ORQ_AI_SDK_V1_PY (python): v1" v1 --orq-api v1 \
   -- "$ORQ_V1_PY_ENV/bin/python" "$SDK_DIR/orq_python.py"
 
 # The Node scenarios load the SDKs from the npm prefix IDENTITY_MOCK_NODE_PREFIX names.
-export IDENTITY_MOCK_NODE_PREFIX="$NODE_SDK_ENV" LETTA_CLIENT_NODE ORQ_AI_NODE
+export IDENTITY_MOCK_NODE_PREFIX="$NODE_SDK_ENV" LETTA_CLIENT_NODE LETTA_CLIENT_CURRENT_NODE ORQ_AI_NODE
 LETTA_NODE_LABEL="@letta-ai/letta-client $LETTA_CLIENT_NODE (node)"
 scenario "$LETTA_NODE_LABEL: default" default \
   -- node "$SDK_DIR/letta_node.mjs"
 scenario "$LETTA_NODE_LABEL: fix-upstream-bugs" fix-upstream-bugs --fix-upstream-bugs \
   -- node "$SDK_DIR/letta_node.mjs"
+scenario "@letta-ai/letta-client $LETTA_CLIENT_CURRENT_NODE (node): default" default \
+  -- node "$SDK_DIR/letta_current_node.mjs"
 scenario "@orq-ai/node $ORQ_AI_NODE (node): current" current \
   -- node "$SDK_DIR/orq_node.mjs"
 
