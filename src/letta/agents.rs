@@ -467,6 +467,11 @@ impl LettaApi {
         if let Some(wanted) = &wanted {
             check_identities(data, wanted, id)?;
         }
+        // An unknown block fails the update (a create leaves it out).
+        let blocks = body.get("block_ids").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+        if let Some(missing) = blocks.into_iter().find(|block_id| !data.blocks.contains(block_id)) {
+            return Err(self.missing_link("Block", missing));
+        }
         let now = timestamp(request.sources.clock.now_micros());
         let updated = data
             .agents
