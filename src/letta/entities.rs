@@ -269,6 +269,9 @@ fn matching(resource: Resource, request: &Request<'_>) -> Vec<(i64, Arc<Entity>)
         _ => "show_hidden_agents",
     };
     let show_hidden = query.values.get(hidden_flag).and_then(Value::as_bool).unwrap_or(false);
+    let templates_only = query.values.get("templates_only").and_then(Value::as_bool).unwrap_or(false);
+    // A block's `name` is its template's name.
+    let block_name = query.filter("name").filter(|_| resource == Resource::Blocks);
     let keep = |entity: &Entity| {
         let field = |name: &str| entity.json.get(name).and_then(Value::as_str);
         let own_tags: Vec<&str> =
@@ -284,7 +287,9 @@ fn matching(resource: Resource, request: &Request<'_>) -> Vec<(i64, Arc<Entity>)
                 .as_ref()
                 .is_none_or(|pattern| pattern.matches(&field("name").unwrap_or_default().to_lowercase()))
             && (show_hidden || entity.json.get("hidden") != Some(&Value::Bool(true)))
-            && (resource != Resource::Blocks || entity.json.get("is_template") != Some(&Value::Bool(true)))
+            && (resource != Resource::Blocks
+                || (entity.json.get("is_template") == Some(&Value::Bool(true))) == templates_only)
+            && block_name.is_none_or(|wanted| field("template_name") == Some(wanted))
     };
     let mut rows: Vec<(i64, Arc<Entity>)> = collection(data, resource)
         .snapshot()
