@@ -25,10 +25,9 @@ On the first failing check it prints which check and which SDK call failed, and 
 import os
 import re
 import sys
-import traceback
 import uuid
 
-from sdk_checks import eq, ok  # this folder is on sys.path
+from sdk_checks import Checks, eq, ok  # this folder is on sys.path
 
 import letta_client
 from letta_client import APIStatusError, Letta, NotFoundError
@@ -53,38 +52,14 @@ KEY_1, KEY_2 = (f"sdk-{SUFFIX}-{x}" for x in ("first", "second"))
 AGENT_NAME = f"sdk-agent-{SUFFIX}"
 BLOCK_LABEL = f"sdk_notes_{SUFFIX}"
 state = {}  # values shared between checks
-checks_run = 0
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def check(name, fn):
-    """Runs one named check; on failure prints why and where, and exits 1."""
-    global checks_run
-    try:
-        fn()
-    except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
-        print(f"FAIL [{MODE}] {name}")
-        # The line of this file that raised names the SDK call (or assertion) that failed.
-        helpers = {"check", "eq", "ok", "expect_not_found", "detail", "ids", "create_identity", "identity_agents",
-                   "identity_blocks", "block_identities", "identity_ids_of"}
-        here = [f for f in traceback.extract_tb(exc.__traceback__)
-                if f.filename == __file__ and f.name not in helpers]
-        if here:
-            print(f"  at letta_current_python.py:{here[-1].lineno}: {here[-1].line}")
-        if isinstance(exc, APIStatusError):
-            print(f"  unexpected {type(exc).__name__}: HTTP {exc.status_code} "
-                  f"{exc.request.method} {exc.request.url}")
-            print(f"  body: {exc.body!r}")
-        elif isinstance(exc, AssertionError):
-            print(f"  {exc}")
-        else:
-            print(f"  {type(exc).__name__}: {exc}")
-            for line in traceback.format_exception(type(exc), exc, exc.__traceback__)[-6:]:
-                print("  " + line.rstrip().replace("\n", "\n  "))
-        sys.exit(1)
-    checks_run += 1
+HELPERS = {"eq", "ok", "expect_not_found", "detail", "ids", "create_identity", "identity_agents",
+           "identity_blocks", "block_identities", "identity_ids_of"}
+check = Checks(MODE, __file__, HELPERS, APIStatusError)
 
 
 def expect_not_found(call):
@@ -308,4 +283,4 @@ check("agents.identities.detach and the block's detach", detach)
 check("agents.delete, then retrieve: NotFoundError", delete_agent)
 check("blocks.delete, then retrieve: NotFoundError", delete_block)
 check("clean up", clean_up)
-print(f"{checks_run} checks passed [{MODE}]")
+print(f"{check.passed} checks passed [{MODE}]")

@@ -19,10 +19,9 @@ On the first failing check it prints which check and which SDK call failed, and 
 import os
 import re
 import sys
-import traceback
 import uuid
 
-from sdk_checks import eq, ok  # this folder is on sys.path
+from sdk_checks import Checks, eq, ok  # this folder is on sys.path
 
 import letta_client
 from letta_client import (
@@ -61,37 +60,12 @@ SUFFIX = uuid.uuid4().hex[:8]
 PROJECT = f"sdk-proj-{SUFFIX}"
 KEY_A, KEY_B, KEY_C = (f"sdk-{SUFFIX}-{x}" for x in "abc")
 state = {}  # values shared between checks
-checks_run = 0
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def check(name, fn):
-    """Runs one named check; on failure prints why and where, and exits 1."""
-    global checks_run
-    try:
-        fn()
-    except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
-        print(f"FAIL [{MODE}] {name}")
-        # The line of this file that raised names the SDK call (or assertion) that failed.
-        helpers = {"check", "eq", "ok", "expect_error", "detail"}
-        here = [f for f in traceback.extract_tb(exc.__traceback__)
-                if f.filename == __file__ and f.name not in helpers]
-        if here:
-            print(f"  at letta_python.py:{here[-1].lineno}: {here[-1].line}")
-        if isinstance(exc, APIStatusError):
-            print(f"  unexpected {type(exc).__name__}: HTTP {exc.status_code} "
-                  f"{exc.request.method} {exc.request.url}")
-            print(f"  body: {exc.body!r}")
-        elif isinstance(exc, AssertionError):
-            print(f"  {exc}")
-        else:
-            print(f"  {type(exc).__name__}: {exc}")
-            for line in traceback.format_exception(type(exc), exc, exc.__traceback__)[-6:]:
-                print("  " + line.rstrip().replace("\n", "\n  "))
-        sys.exit(1)
-    checks_run += 1
+check = Checks(MODE, __file__, {"eq", "ok", "expect_error", "detail"}, APIStatusError)
 
 
 def expect_error(exc_type, status, call):
@@ -475,4 +449,4 @@ check(f"identities.upsert of a new key ({MODE})", upsert_new_key)
 check(f"unknown block/agent id in create/update ({MODE})", unknown_block_and_agent_ids)
 check("identities.delete, then retrieve", delete)
 check("clean up", clean_up)
-print(f"{checks_run} checks passed [{MODE}]")
+print(f"{check.passed} checks passed [{MODE}]")
