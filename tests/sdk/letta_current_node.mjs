@@ -26,7 +26,7 @@
 
 import { randomUUID } from 'node:crypto';
 
-import { eq, installedVersion, makeRunner, ok, recordingFetch, sdkRequire, show, traced } from './node_common.mjs';
+import { eq, installedVersion, lettaScenarioEnv, makeRunner, ok, recordingFetch, sdkRequire, show, traced } from './node_common.mjs';
 
 const SDK = '@letta-ai/letta-client';
 const ALIAS = 'letta-client-current'; // package.json: "letta-client-current": "npm:@letta-ai/letta-client@<pin>"
@@ -34,16 +34,7 @@ const require = sdkRequire();
 const { Letta, APIError, NotFoundError } = require(ALIAS);
 const { VERSION } = require(`${ALIAS}/version`);
 
-const BASE_URL = process.env.IDENTITY_MOCK_BASE_URL;
-const MODE = process.env.IDENTITY_MOCK_MODE ?? 'default';
-if (!BASE_URL) {
-  console.log('IDENTITY_MOCK_BASE_URL is not set');
-  process.exit(2);
-}
-if (!['default', 'fix-upstream-bugs'].includes(MODE)) {
-  console.log(`IDENTITY_MOCK_MODE must be 'default' or 'fix-upstream-bugs', not ${show(MODE)}`);
-  process.exit(2);
-}
+const { BASE_URL, MODE } = lettaScenarioEnv();
 const LABEL = `${SDK} ${VERSION} (node), ${MODE}`;
 
 const MODEL = 'openai/gpt-4o-mini';

@@ -18,23 +18,14 @@
 
 import { randomUUID } from 'node:crypto';
 
-import { eq, installedVersion, makeRunner, ok, recordingFetch, sdkRequire, show, traced } from './node_common.mjs';
+import { eq, installedVersion, lettaScenarioEnv, makeRunner, ok, recordingFetch, sdkRequire, show, traced } from './node_common.mjs';
 
 const SDK = '@letta-ai/letta-client';
 const require = sdkRequire();
 const { Letta, APIError, ConflictError, InternalServerError, NotFoundError, UnprocessableEntityError } = require(SDK);
 const { VERSION } = require(`${SDK}/version`);
 
-const BASE_URL = process.env.IDENTITY_MOCK_BASE_URL;
-const MODE = process.env.IDENTITY_MOCK_MODE ?? 'default';
-if (!BASE_URL) {
-  console.log('IDENTITY_MOCK_BASE_URL is not set');
-  process.exit(2);
-}
-if (!['default', 'fix-upstream-bugs'].includes(MODE)) {
-  console.log(`IDENTITY_MOCK_MODE must be 'default' or 'fix-upstream-bugs', not ${show(MODE)}`);
-  process.exit(2);
-}
+const { BASE_URL, MODE } = lettaScenarioEnv();
 const LABEL = `${SDK} ${VERSION} (node), ${MODE}`;
 
 // The fixture identity linked to one agent and one block (fixtures/letta.json).

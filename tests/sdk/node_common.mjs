@@ -31,6 +31,22 @@ export function installedVersion(prefix, pkg) {
   return JSON.parse(readFileSync(join(prefix, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 }
 
+/** The server and the mode a Letta scenario runs against, from run.sh's environment; exits 2 when
+ * they are missing or unknown. */
+export function lettaScenarioEnv() {
+  const BASE_URL = process.env.IDENTITY_MOCK_BASE_URL;
+  const MODE = process.env.IDENTITY_MOCK_MODE ?? 'default';
+  if (!BASE_URL) {
+    console.log('IDENTITY_MOCK_BASE_URL is not set');
+    process.exit(2);
+  }
+  if (!['default', 'fix-upstream-bugs'].includes(MODE)) {
+    console.log(`IDENTITY_MOCK_MODE must be 'default' or 'fix-upstream-bugs', not ${show(MODE)}`);
+    process.exit(2);
+  }
+  return { BASE_URL, MODE };
+}
+
 export function show(value) {
   return inspect(value, { depth: 6, breakLength: Infinity, compact: true, maxStringLength: 2000 });
 }
