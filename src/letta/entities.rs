@@ -263,7 +263,7 @@ fn matching(resource: Resource, request: &Request<'_>) -> Vec<(i64, Arc<Entity>)
         Resource::Blocks => ("label", query.filter("label")),
         _ => ("name", query.filter("name")),
     };
-    let query_text = query.filter("query_text").map(|text| super::like::Pattern::contains(&text.to_lowercase()));
+    let query_text = query.filter("query_text").map(super::like::ContainsIgnoringCase::new);
     let hidden_flag = match resource {
         Resource::Blocks => "show_hidden_blocks",
         _ => "show_hidden_agents",
@@ -283,9 +283,7 @@ fn matching(resource: Resource, request: &Request<'_>) -> Vec<(i64, Arc<Entity>)
             && query.filter("template_id").is_none_or(|wanted| field("template_id") == Some(wanted))
             && query.filter("base_template_id").is_none_or(|wanted| field("base_template_id") == Some(wanted))
             && (tags.is_empty() || if match_all { tags.iter().all(tagged) } else { tags.iter().any(tagged) })
-            && query_text
-                .as_ref()
-                .is_none_or(|pattern| pattern.matches(&field("name").unwrap_or_default().to_lowercase()))
+            && query_text.as_ref().is_none_or(|pattern| pattern.matches(field("name").unwrap_or_default()))
             && (show_hidden || entity.json.get("hidden") != Some(&Value::Bool(true)))
             && (resource != Resource::Blocks
                 || (entity.json.get("is_template") == Some(&Value::Bool(true))) == templates_only)

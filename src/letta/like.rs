@@ -15,6 +15,33 @@ enum Token {
 #[derive(Clone, Debug)]
 pub struct Pattern(Vec<Token>);
 
+/// `lower(text) LIKE '%' || lower(filter) || '%'`, upstream's `name` filter.
+#[derive(Clone, Debug)]
+pub struct ContainsIgnoringCase {
+    pattern: Pattern,
+    /// The lowercased filter when it is ASCII without wildcards or escapes: then an ASCII name
+    /// is searched in place, with no copy (the common case, and a scan visits every name).
+    ascii_literal: Option<Vec<u8>>,
+}
+
+impl ContainsIgnoringCase {
+    pub fn new(filter: &str) -> ContainsIgnoringCase {
+        let lowered = filter.to_lowercase();
+        let plain = lowered.is_ascii() && !lowered.contains(['%', '_', '\\']);
+        let ascii_literal = plain.then(|| lowered.as_bytes().to_vec());
+        ContainsIgnoringCase { pattern: Pattern::contains(&lowered), ascii_literal }
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        match &self.ascii_literal {
+            Some(needle) if text.is_ascii() => {
+                needle.is_empty() || text.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+            }
+            _ => self.pattern.matches(&text.to_lowercase()),
+        }
+    }
+}
+
 impl Pattern {
     /// `'%' || text || '%'`.
     pub fn contains(text: &str) -> Pattern {
@@ -78,6 +105,15 @@ mod tests {
 
     fn contains(filter: &str, name: &str) -> bool {
         Pattern::contains(filter).matches(name)
+    }
+
+    #[test]
+    fn ignoring_case_takes_the_ascii_path_only_where_it_agrees() {
+        let matches = |filter: &str, name: &str| ContainsIgnoringCase::new(filter).matches(name);
+        assert!(matches("BOB", "little bobby") && !matches("bob", "b o b"));
+        assert!(matches("", "anything") && matches("", ""));
+        assert!(matches("k", "\u{212A}elvin"), "the Kelvin sign lowercases to k");
+        assert!(matches("ü", "MÜLLER") && matches("a_b", "AXB"));
     }
 
     #[test]

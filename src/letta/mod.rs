@@ -526,12 +526,12 @@ impl LettaApi {
             (fetch, false) => fetch,
         };
         let bounds = PageBounds { limit: sql_limit.map(sql_limit_rows).transpose()?, ..bounds };
-        let name = query.filter("name").map(|name| like::Pattern::contains(&name.to_lowercase()));
+        let name = query.filter("name").map(like::ContainsIgnoringCase::new);
         let project_id = query.filter("project_id");
         let identifier_key = query.filter("identifier_key");
         let identity_type = query.filter("identity_type").and_then(IdentityType::parse);
         let keep = |identity: &Identity| {
-            name.as_ref().is_none_or(|n| n.matches(&identity.name.to_lowercase()))
+            name.as_ref().is_none_or(|n| n.matches(&identity.name))
                 && project_id.is_none_or(|p| identity.project_id.as_deref() == Some(p))
                 && identifier_key.is_none_or(|k| identity.identifier_key == k)
                 && identity_type.is_none_or(|t| identity.identity_type == t)
