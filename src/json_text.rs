@@ -19,8 +19,12 @@ use std::fmt;
 pub struct JsonText(Box<RawValue>);
 
 /// Parses JSON of any nesting depth (serde_json stops at 128 levels by default); the stack grows
-/// as the nesting needs.
+/// as the nesting needs. Most documents are shallow: they take serde_json's own parse, and only
+/// one it refuses is read again on a growing stack.
 pub fn parse_deep<T: serde::de::DeserializeOwned>(text: &str) -> serde_json::Result<T> {
+    if let Ok(value) = serde_json::from_str(text) {
+        return Ok(value);
+    }
     let mut reader = serde_json::Deserializer::from_str(text);
     reader.disable_recursion_limit();
     let value = T::deserialize(serde_stacker::Deserializer::new(&mut reader))?;

@@ -326,6 +326,10 @@ fn stored_number(number: &Number) -> Result<Number, Refused> {
         // Past 64 bits: kept as written (see `Findings::big_int`).
         return Ok(number.clone());
     };
+    if canonical == text {
+        // Already as Python writes it (most numbers): no second parse.
+        return Ok(number.clone());
+    }
     canonical.parse().map_err(|_| Refused)
 }
 
