@@ -102,7 +102,10 @@ impl Properties {
         if value.is_null() {
             return Ok(Properties::with(JsonText::encode(&Value::Null), Default::default()));
         }
-        let stored = pyvalues::stored_json(value)?;
+        let stored = match pyvalues::is_stored(value)? {
+            true => std::borrow::Cow::Borrowed(value),
+            false => std::borrow::Cow::Owned(pyvalues::stored_json(value)?),
+        };
         let items = stored.as_array().map(Vec::as_slice).unwrap_or_default();
         let mut findings = pyvalues::Findings::default();
         items.iter().filter_map(|item| item.get("value")).for_each(|v| findings.merge(&pyvalues::findings(v)));

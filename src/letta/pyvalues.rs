@@ -145,6 +145,43 @@ pub fn stored_json(value: &Value) -> Result<Value, Refused> {
     })
 }
 
+/// Whether `value` is already as [`stored_json`] would store it (no number to respell), without
+/// building anything: most bodies are. `Err` where `stored_json` refuses.
+pub fn is_stored(value: &Value) -> Result<bool, Refused> {
+    with_stack(|| {
+        Ok(match value {
+            Value::Number(number) => {
+                let text = number.as_str();
+                if text.contains(['.', 'e', 'E']) || text == NAN {
+                    let float: f64 = text.parse().map_err(|_| Refused)?;
+                    if !float.is_finite() || text == NAN {
+                        return Err(Refused);
+                    }
+                    ryu::Buffer::new().format_finite(float) == text
+                } else {
+                    // An integer is written as Python writes it, but for `-0`.
+                    text != "-0"
+                }
+            }
+            Value::Array(items) => {
+                let mut all = true;
+                for item in items {
+                    all &= is_stored(item)?;
+                }
+                all
+            }
+            Value::Object(members) => {
+                let mut all = true;
+                for member in members.values() {
+                    all &= is_stored(member)?;
+                }
+                all
+            }
+            _ => true,
+        })
+    })
+}
+
 /// JSON text as upstream's answers show it: lone surrogates dropped (pydantic drops them from the
 /// strings it validates; a key holding one fails the answer before it is written).
 pub fn without_surrogates(text: &str) -> Option<String> {
@@ -341,6 +378,19 @@ mod tests {
     fn read(body: &str) -> Value {
         let text: Vec<u32> = body.chars().map(|c| c as u32).collect();
         serde_json::from_str(&serde_text(&text)).unwrap()
+    }
+
+    #[test]
+    fn already_stored_values_are_recognised_and_refusals_kept() {
+        for body in ["[1, 2.5, \"x\", {\"a\": [1e-7, 100000.0]}]", "[18446744073709551616]", "[]"] {
+            assert_eq!(is_stored(&read(body)), Ok(true), "{body}");
+            assert_eq!(stored_json(&read(body)).ok(), Some(read(body)), "{body}");
+        }
+        for body in ["[-0]", "[1E5]", "[1e+16]", "[0.10]"] {
+            assert_eq!(is_stored(&read(body)), Ok(false), "{body}");
+        }
+        assert_eq!(is_stored(&read("[NaN]")), Err(Refused));
+        assert_eq!(is_stored(&read("[1e999]")), Err(Refused));
     }
 
     #[test]
