@@ -239,6 +239,31 @@ async fn fix_upstream_bugs_refuses_what_upstream_cannot_store_or_answer_before_w
     )
     .await;
     assert_eq!(merged.json()["properties"], json!([{"key": "a", "value": 2, "type": "number"}]));
+    // Upstream's two TypeErrors: `limit=0` with both cursors, and a PATCH merge into a stored null.
+    let (first, last) = (create(&server, "first").await, create(&server, "last").await);
+    let window = get(&server, &format!("/v1/identities/?after={id}&before={last}&limit=0&order=asc")).await;
+    assert_eq!(ids(&window.json()), vec![first.clone()], "{}", window.text());
+    let null_props = send(
+        &server,
+        "POST",
+        "/v1/identities/",
+        &json_ct,
+        Some(br#"{"identifier_key":"null-props","name":"n","identity_type":"user","properties":null}"#),
+    )
+    .await
+    .json();
+    let merged_into_null = send(
+        &server,
+        "PATCH",
+        &format!("/v1/identities/{}", null_props["id"].as_str().unwrap()),
+        &json_ct,
+        Some(br#"{"properties":[{"key":"k","value":1,"type":"number"}]}"#),
+    )
+    .await;
+    assert_eq!(merged_into_null.json()["properties"], json!([{"key": "k", "value": 1, "type": "number"}]));
+    for extra in [&first, &last, null_props["id"].as_str().unwrap()] {
+        assert_eq!(send(&server, "DELETE", &format!("/v1/identities/{extra}"), &[], None).await.status, 200);
+    }
     let past_bigint = get(&server, "/v1/identities/?limit=9223372036854775808").await;
     assert_eq!(past_bigint.status, 422, "{}", past_bigint.text());
     assert!(past_bigint.text().contains("'ctx': {'le': 9223372036854775807}"), "{}", past_bigint.text());

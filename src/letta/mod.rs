@@ -521,7 +521,8 @@ impl LettaApi {
         let fetch = (limit != 0).then(|| limit.saturating_add(1));
         let sql_limit = match (fetch, both) {
             // `None * 2` in upstream's ORM: a TypeError.
-            (None, true) => return Err(LettaError::unknown()),
+            // With `--fix-upstream-bugs`, `limit=0` is no limit here too.
+            (None, true) if !self.fix_upstream_bugs => return Err(LettaError::unknown()),
             (fetch, true) => fetch.map(|n| n.saturating_mul(2)),
             (fetch, false) => fetch,
         };
@@ -673,8 +674,9 @@ impl LettaApi {
     fn update(&self, data: &LettaData, sources: &Sources<'_>, id: &str, body: &Value) -> Outcome {
         let before = data.identities.get(id).ok_or_else(|| self.messages.identity_not_found(id))?;
         let new_properties = body.get("properties").filter(|p| !p.is_null()).map(Property::list_from_json);
-        if new_properties.is_some() && before.properties.is_null() {
+        if new_properties.is_some() && before.properties.is_null() && !self.fix_upstream_bugs {
             // Upstream merges by iterating the stored properties: a stored JSON null is a TypeError.
+            // With `--fix-upstream-bugs` the updates merge into an empty list.
             return Err(LettaError::unknown());
         }
         let agent_ids = string_list(body.get("agent_ids"));
