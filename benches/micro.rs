@@ -13,10 +13,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Samplin
 use identity_mock::internals::JsonText;
 use identity_mock::internals::{pyjson, validation};
 use identity_mock::internals::{Collection, PageBounds};
-use identity_mock::internals::{Extras, OrqIdentity};
+use identity_mock::internals::{Extras, Metrics, OrqIdentity};
 use identity_mock::internals::{Identity, IdentityType, Properties, Property};
 use identity_mock::internals::{SchemaId, Schemas};
-use serde_json::{json, Number, Value};
+use serde_json::{json, Value};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -75,12 +75,11 @@ fn orq_identity() -> OrqIdentity {
         ),
         created_millis: 1_768_450_395_986,
         updated_millis: 1_768_450_395_986,
-        metrics: Some([
-            125000.into(),
-            Number::from_f64(12.75).expect("finite"),
-            340.into(),
-            Number::from_f64(0.02).expect("finite"),
-        ]),
+        metrics: Some(Metrics::from_json(
+            json!({"total_tokens": 125000, "total_cost": 12.75, "total_requests": 340, "error_rate": 0.02})
+                .as_object()
+                .expect("an object"),
+        )),
         budget: Some(JsonText::encode(&json!({
             "budget_id": "01JJ1HF0000000000000000BUD",
             "scope": {"identity": {"identity_external_id": "customer_12345"}},

@@ -165,12 +165,6 @@ impl<'a> ObjectWriter<'a> {
         out.push(b']');
     }
 
-    /// A member written by serde_json, for the values that are neither text nor raw JSON.
-    pub fn value(&mut self, key: &'static str, value: &impl Serialize) {
-        // Numbers and other plain values always serialize into a Vec.
-        let _ = serde_json::to_writer(&mut *self.key(key), value);
-    }
-
     /// A member whose value is an object written by `members`.
     pub fn object(&mut self, key: &'static str, members: impl FnOnce(&mut ObjectWriter<'_>)) {
         let mut inner = ObjectWriter::new(self.key(key));
@@ -205,7 +199,7 @@ mod tests {
         object.string("a", "x\"y");
         object.nullable("b", None);
         object.strings("c", &["1".to_string(), "2".to_string()]);
-        object.object("d", |inner| inner.value("n", &1.5));
+        object.object("d", |inner| inner.raw("n", "1.5"));
         object.object("e", |_| {});
         object.raw("f", "[true]");
         object.end();

@@ -92,7 +92,7 @@ pub mod internals {
     pub use crate::json_text::JsonText;
     pub use crate::letta::model::{Identity, IdentityType, Properties, Property};
     pub use crate::letta::{pyjson, validation};
-    pub use crate::orq::model::{Extras, OrqIdentity};
+    pub use crate::orq::model::{Extras, Metrics, OrqIdentity};
     pub use crate::schema::{SchemaId, Schemas};
     pub use crate::store::{Collection, PageBounds};
 }

@@ -1,6 +1,6 @@
 //! The `orq` section of a fixtures document: identities, with metrics and budgets.
 
-use super::model::{iso_millis, metrics_from_json, metrics_to_json, OrqData, OrqIdentity};
+use super::model::{iso_millis, Metrics, OrqData, OrqIdentity};
 use crate::ids::IdSource;
 use crate::json_text::JsonText;
 use crate::schema::SchemaId;
@@ -45,7 +45,7 @@ impl Section for OrqFixtures {
                     created_millis: created,
                     // An identity never updated was last updated when it was created.
                     updated_millis: if updated == 0 { created } else { updated },
-                    metrics: item.get("metrics").and_then(Value::as_object).map(metrics_from_json),
+                    metrics: item.get("metrics").and_then(Value::as_object).map(Metrics::from_json),
                     budget: item.get("budget").map(JsonText::encode),
                 })
             })
@@ -131,7 +131,7 @@ impl Section for OrqFixtures {
                 out.insert("created".into(), Value::from(iso_millis(identity.created_millis)));
                 out.insert("updated".into(), Value::from(iso_millis(identity.updated_millis)));
                 if let Some(metrics) = &identity.metrics {
-                    out.insert("metrics".into(), metrics_to_json(metrics));
+                    out.insert("metrics".into(), metrics.to_json());
                 }
                 if let Some(budget) = &identity.budget {
                     out.insert("budget".into(), budget.to_value());

@@ -25,7 +25,7 @@ pub struct OrqIdentity {
     pub created_millis: i64,
     pub updated_millis: i64,
     /// Usage numbers from fixtures, in [`METRIC_NAMES`] order.
-    pub metrics: Option<[Number; 4]>,
+    pub metrics: Option<Metrics>,
     /// The identity-scoped budget from fixtures, returned as loaded.
     pub budget: Option<JsonText>,
 }
@@ -168,29 +168,40 @@ impl OrqIdentity {
 
     /// The four metrics in the order `names` gives; all 0 for an identity the fixtures gave none.
     fn write_metrics(&self, object: &mut ObjectWriter<'_>, names: [&'static str; 4]) {
-        let zero = Number::from(0);
         object.object("metrics", |metrics| {
             for name in names {
-                let at = METRIC_NAMES.iter().position(|known| *known == name);
-                metrics.value(name, self.metrics.as_ref().zip(at).map_or(&zero, |(values, at)| &values[at]));
+                let at = METRIC_NAMES.iter().position(|known| *known == name).unwrap_or_default();
+                metrics.raw(name, self.metrics.as_ref().map_or("0", |values| values.get(at)));
             }
         });
     }
 }
 
-/// The four metrics of a fixture's `metrics` object (which the schema requires whole).
-pub fn metrics_from_json(metrics: &Map<String, Value>) -> [Number; 4] {
-    METRIC_NAMES.map(|name| match metrics.get(name) {
-        Some(Value::Number(number)) => number.clone(),
-        _ => Number::from(0),
-    })
-}
+/// An identity's four metrics (from fixtures), as the numbers were written, in [`METRIC_NAMES`]
+/// order: one small text (`1200,0.5,3,0`) rather than four numbers, each its own allocation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metrics(Box<str>);
 
-/// A `metrics` object in [`METRIC_NAMES`] order, as fixtures give it.
-pub fn metrics_to_json(metrics: &[Number; 4]) -> Value {
-    Value::Object(
-        METRIC_NAMES.iter().zip(metrics).map(|(name, n)| (name.to_string(), Value::Number(n.clone()))).collect(),
-    )
+impl Metrics {
+    /// The metrics of a fixture's `metrics` object (which the schema requires whole).
+    pub fn from_json(metrics: &Map<String, Value>) -> Metrics {
+        let texts = METRIC_NAMES.map(|name| match metrics.get(name) {
+            Some(Value::Number(number)) => number.to_string(),
+            _ => "0".to_string(),
+        });
+        Metrics(texts.join(",").into_boxed_str())
+    }
+
+    /// The metric at `at` in [`METRIC_NAMES`] order, as JSON text.
+    fn get(&self, at: usize) -> &str {
+        self.0.split(',').nth(at).unwrap_or("0")
+    }
+
+    /// A `metrics` object in [`METRIC_NAMES`] order, as fixtures give it.
+    pub fn to_json(&self) -> Value {
+        let number = |at: usize| serde_json::from_str::<Number>(self.get(at)).map_or(Value::Null, Value::Number);
+        Value::Object(METRIC_NAMES.iter().enumerate().map(|(at, name)| (name.to_string(), number(at))).collect())
+    }
 }
 
 #[cfg(test)]
@@ -209,7 +220,11 @@ mod tests {
             metadata: JsonText::encode(&json!({"plan": "pro"})),
             created_millis: 1_768_450_395_986,
             updated_millis: 1_768_450_395_986,
-            metrics: Some([0.into(), Number::from_f64(1.5).unwrap(), 0.into(), 0.into()]),
+            metrics: Some(Metrics::from_json(
+                json!({"total_tokens": 0, "total_cost": 1.5, "total_requests": 0, "error_rate": 0})
+                    .as_object()
+                    .unwrap(),
+            )),
             budget: None,
         }
     }
