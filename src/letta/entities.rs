@@ -33,13 +33,6 @@ pub fn collection(data: &LettaData, resource: Resource) -> &Collection<Entity> {
     }
 }
 
-fn kind(resource: Resource) -> &'static str {
-    match resource {
-        Resource::Blocks => "Block",
-        _ => "Agent",
-    }
-}
-
 /// The identity's side of the relation with agents or blocks.
 pub fn links(identity: &Identity, resource: Resource) -> &[String] {
     match resource {
@@ -120,7 +113,7 @@ impl LettaApi {
             }
             EntityOperation::Create | EntityOperation::Update => {
                 if operation == EntityOperation::Update && !collection.contains(id) {
-                    return Err(self.messages.not_found(kind(resource), id));
+                    return Err(self.messages.not_found(resource.kind(), id));
                 }
                 self.check_texts(texts(resource, request.body))?;
                 self.write_entity(resource, operation, id, &request)
@@ -133,7 +126,7 @@ impl LettaApi {
                 }
             }
             EntityOperation::Delete => {
-                let removed = collection.remove(id).ok_or_else(|| self.messages.not_found(kind(resource), id))?;
+                let removed = collection.remove(id).ok_or_else(|| self.messages.not_found(resource.kind(), id))?;
                 unlink_everywhere(data, resource, &removed.id);
                 match resource {
                     Resource::Blocks => Ok(json(StatusCode::OK, "null")),
@@ -156,7 +149,7 @@ impl LettaApi {
                 if !data.identities.contains(identity_id) {
                     return Err(self.messages.identity_not_found(identity_id));
                 }
-                let entity = collection.get(id).ok_or_else(|| self.messages.not_found(kind(resource), id))?;
+                let entity = collection.get(id).ok_or_else(|| self.messages.not_found(resource.kind(), id))?;
                 link(data, resource, identity_id, &entity.id, operation == EntityOperation::AttachIdentity);
                 match resource {
                     Resource::Blocks => answer(&entity.json),

@@ -340,35 +340,31 @@ impl LettaApi {
         for (name, field) in fields {
             let given: Vec<&str> = pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
             let Some(last) = given.last() else { continue };
-            let value = match field.get("type").and_then(Value::as_str) {
-                Some("array") => Value::from(given.iter().map(|v| Value::from(*v)).collect::<Vec<_>>()),
-                Some("boolean") => match parse_python_bool(last) {
-                    Some(flag) => Value::from(flag),
-                    None => {
-                        parse_errors.push(PydanticError::new(
-                            "bool_parsing",
-                            "query",
-                            vec![LocPart::Key(name.clone())],
-                            "Input should be a valid boolean, unable to interpret input",
-                            ErrorInput::Text(last.to_string()),
-                        ));
-                        continue;
-                    }
-                },
-                Some("integer") => match parse_python_int(last).and_then(serde_json::Number::from_i128) {
-                    Some(number) => Value::Number(number),
-                    None => {
-                        parse_errors.push(PydanticError::new(
-                            "int_parsing",
-                            "query",
-                            vec![LocPart::Key(name.clone())],
-                            "Input should be a valid integer, unable to parse string as an integer",
-                            ErrorInput::Text(last.to_string()),
-                        ));
-                        continue;
-                    }
-                },
-                _ => Value::from(*last),
+            // pydantic's lax parsing of a query string, or the error it reports.
+            let parsed = match field.get("type").and_then(Value::as_str) {
+                Some("array") => Ok(Value::from(given.iter().map(|v| Value::from(*v)).collect::<Vec<_>>())),
+                Some("boolean") => parse_python_bool(last)
+                    .map(Value::from)
+                    .ok_or(("bool_parsing", "Input should be a valid boolean, unable to interpret input")),
+                Some("integer") => parse_python_int(last)
+                    .and_then(serde_json::Number::from_i128)
+                    .map(Value::Number)
+                    .ok_or(("int_parsing", "Input should be a valid integer, unable to parse string as an integer")),
+                _ => Ok(Value::from(*last)),
+            };
+            let value = match parsed {
+                Ok(value) => value,
+                Err((kind, message)) => {
+                    let input = ErrorInput::Text(last.to_string());
+                    parse_errors.push(PydanticError::new(
+                        kind,
+                        "query",
+                        vec![LocPart::Key(name.clone())],
+                        message,
+                        input,
+                    ));
+                    continue;
+                }
             };
             values.insert(name.clone(), value);
         }
@@ -586,7 +582,7 @@ impl LettaApi {
     /// Agents are shown without relationships (but those `include` names), blocks without tags.
     fn list_linked(&self, data: &LettaData, resource: Resource, linked: &[String], query: &Query) -> Outcome {
         let collection = entities::collection(data, resource);
-        let kind = if resource == Resource::Blocks { "Block" } else { "Agent" };
+        let kind = resource.kind();
         let after = self.cursor(query.filter("after"), |id| collection.order_of(id), kind)?;
         let before = self.cursor(query.filter("before"), |id| collection.order_of(id), kind)?;
         let bounds = page_bounds(after, before, query.descending(), None)?;

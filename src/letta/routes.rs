@@ -63,6 +63,15 @@ impl Resource {
         }
     }
 
+    /// The class name upstream's messages give a record of this router.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Resource::Identities => "Identity",
+            Resource::Agents => "Agent",
+            Resource::Blocks => "Block",
+        }
+    }
+
     /// The name of the path's first id.
     pub fn id_parameter(self) -> &'static str {
         match self {
