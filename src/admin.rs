@@ -65,8 +65,8 @@ pub trait Control {
     /// Loads a fixtures document into `namespace`, whole or not at all. `name` is how its problems
     /// name it.
     fn load_fixtures(&self, name: &str, text: &str, namespace: &str) -> Result<LoadSummary, FixtureError>;
-    /// The whole state as a fixtures document.
-    fn state(&self) -> Value;
+    /// The whole state as a fixtures document, or one namespace's sections.
+    fn state(&self, namespace: Option<&str>) -> Value;
     fn journal(&self) -> &Journal;
     fn faults(&self) -> &Faults;
     fn namespaces(&self) -> Vec<NamespaceInfo>;
@@ -108,21 +108,68 @@ pub fn generic_error(error: GenericError) -> ApiResponse {
     error_reply(status, message).into_response()
 }
 
+/// Where `GET /__admin/requests/stream` starts: which requests it sends, from which `seq` on.
+pub struct StreamStart {
+    pub filter: Filter,
+    pub after: u64,
+}
+
+/// The live journal opened, or the admin API's refusal.
+pub enum Opening {
+    Open(StreamStart),
+    Refused(ApiResponse),
+}
+
+/// The path of the live journal, a stream of server-sent events.
+pub const STREAM_PATH: &str = "/__admin/requests/stream";
+
+/// Opens the live journal: the filters of `GET /__admin/requests`, and where to start: after
+/// `since` (or `Last-Event-ID`, as a reconnecting `EventSource` sends it), else after the last
+/// request recorded so far. A refusal is the admin API's answer.
+pub fn open_stream(control: &dyn Control, request: &ApiRequest) -> Opening {
+    match stream_start(control, request) {
+        Ok(start) => Opening::Open(start),
+        Err(refusal) => Opening::Refused(refusal.into_response()),
+    }
+}
+
+fn stream_start(control: &dyn Control, request: &ApiRequest) -> Result<StreamStart, AdminError> {
+    if !authorized(control, request) {
+        return Err(unauthorized());
+    }
+    if !control.journal().enabled() {
+        let message = "the journal is off (--journal-size 0): there are no requests to stream";
+        return Err(error_reply(StatusCode::CONFLICT, message));
+    }
+    let filter = filter(request)?;
+    let since = param(request, "since").or_else(|| request.header("last-event-id").map(str::to_string));
+    let after = match since {
+        None => control.journal().last_seq(),
+        Some(text) => text.trim().parse::<u64>().map_err(|_| {
+            error_reply(StatusCode::BAD_REQUEST, format!("since must be a request's seq, got {text:?}"))
+        })?,
+    };
+    Ok(StreamStart { filter, after })
+}
+
+fn unauthorized() -> AdminError {
+    error_reply(StatusCode::UNAUTHORIZED, "the admin API needs the admin token: Authorization: Bearer <token>")
+}
+
 /// Answers `/__admin<rest>`.
 pub fn handle(control: &dyn Control, request: &ApiRequest, rest: &str) -> ApiResponse {
     if !authorized(control, request) {
-        return error_reply(
-            StatusCode::UNAUTHORIZED,
-            "the admin API needs the admin token: Authorization: Bearer <token>",
-        )
-        .into_response();
+        return unauthorized().into_response();
     }
     let outcome = match (&request.method, rest) {
         (&Method::GET, "/test/panic") if control.test_routes() => panic!("the test route panics on purpose"),
         (&Method::GET, "/health") => Ok(reply(StatusCode::OK, &control.health())),
         (&Method::POST, "/reset") => reset(control, request),
         (&Method::POST, "/fixtures") => load_fixtures(control, request),
-        (&Method::GET, "/state") => Ok(reply(StatusCode::OK, &control.state())),
+        (&Method::GET, "/state") => {
+            let namespace = param(request, "namespace").filter(|n| !n.is_empty());
+            Ok(reply(StatusCode::OK, &control.state(namespace.as_deref())))
+        }
         (&Method::GET, "/requests") => requests(control.journal(), request),
         (&Method::GET, "/requests/count") => {
             filter(request).map(|f| reply(StatusCode::OK, &json!({"count": control.journal().count(&f)})))

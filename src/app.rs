@@ -40,6 +40,9 @@ pub struct App {
     dirty: AtomicBool,
     cors: bool,
     log_requests: bool,
+    /// Serve the admin page; from this folder when set (else the compiled-in copy).
+    admin_ui: bool,
+    ui_dir: Option<std::path::PathBuf>,
 }
 
 /// Why the application could not start.
@@ -63,6 +66,7 @@ impl std::error::Error for StartError {}
 /// Where a request ends up when no vendor owns its path.
 enum Other {
     OpenApi,
+    AdminPage,
     Admin,
     Nowhere,
 }
@@ -101,6 +105,8 @@ impl App {
             dirty: AtomicBool::new(false),
             cors: config.cors,
             log_requests: config.log_requests,
+            admin_ui: config.admin_ui,
+            ui_dir: config.ui_dir.clone(),
         })
     }
 
@@ -215,8 +221,11 @@ impl App {
             Some(vendor) => vendor.answer(self, request, namespace),
             None => match other(request) {
                 Other::OpenApi => json(StatusCode::OK, self.openapi_document()),
+                Other::AdminPage if self.admin_ui => {
+                    crate::ui::answer(&request.method, &request.path, self.ui_dir.as_deref())
+                }
                 Other::Admin => admin::handle(self, request, &request.path["/__admin".len()..]),
-                Other::Nowhere => json(StatusCode::NOT_FOUND, r#"{"detail":"Not Found"}"#),
+                Other::Nowhere | Other::AdminPage => json(StatusCode::NOT_FOUND, r#"{"detail":"Not Found"}"#),
             },
         };
         if let Some(origin) = origin {
@@ -264,6 +273,11 @@ impl App {
         self.namespaces.drop_idle(idle)
     }
 
+    /// Opens the live journal for `GET /__admin/requests/stream`; `None` for any other request.
+    pub fn open_stream(&self, request: &ApiRequest) -> Option<admin::Opening> {
+        (request.method == Method::GET && request.path == admin::STREAM_PATH).then(|| admin::open_stream(self, request))
+    }
+
     /// The journal's entries, oldest first, as [`crate::MockServer::requests`] gives them.
     pub fn requests(&self) -> Vec<crate::RecordedRequest> {
         self.journal.query(&crate::journal::Filter::default(), None)
@@ -273,6 +287,8 @@ impl App {
 fn other(request: &ApiRequest) -> Other {
     if request.path == "/openapi.json" && request.method == Method::GET {
         Other::OpenApi
+    } else if crate::ui::owns(&request.path) {
+        Other::AdminPage
     } else if request.path == "/__admin" || request.path.starts_with("/__admin/") {
         Other::Admin
     } else {
@@ -327,8 +343,11 @@ impl Control for App {
         Ok(LoadSummary::of(&fixtures, namespace))
     }
 
-    fn state(&self) -> Value {
-        self.namespaces.dump()
+    fn state(&self, namespace: Option<&str>) -> Value {
+        match namespace {
+            Some(name) => self.namespaces.dump_one(name),
+            None => self.namespaces.dump(),
+        }
     }
 
     fn journal(&self) -> &Journal {

@@ -51,6 +51,11 @@ pub struct Config {
     /// Whether a Letta request's bearer key names its namespace (by default only
     /// `X-Mock-Namespace` does, as the real server ignores `Authorization`).
     pub letta_namespace_by_key: bool,
+    /// Serve the admin web page at `/__admin/ui/`.
+    pub admin_ui: bool,
+    /// Serve the admin page's files from this folder instead of the copy compiled in (for working
+    /// on the page).
+    pub ui_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -78,6 +83,8 @@ impl Default for Config {
             max_namespaces: 10_000,
             namespace_idle_ttl: None,
             letta_namespace_by_key: false,
+            admin_ui: true,
+            ui_dir: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Bodies are kept up to this many bytes (marked `body_truncated` beyond).
 pub const MAX_BODY_BYTES: usize = 8 * 1024;
@@ -276,11 +277,41 @@ pub struct Journal {
     capacity: usize,
     /// The last `seq` given, and the entries with theirs.
     state: Mutex<(u64, VecDeque<(u64, Entry)>)>,
+    /// Woken at every record while anyone follows the journal ([`Journal::follow`]).
+    recorded: tokio::sync::Notify,
+    /// How many follow it: with none, recording wakes nobody and costs one atomic load more.
+    followers: AtomicUsize,
+}
+
+/// One who follows the journal as it grows; dropping it stops the wake-ups it costs.
+pub struct Follower<'a> {
+    journal: &'a Journal,
+}
+
+impl Follower<'_> {
+    /// A wake-up for the next record: enabled before the caller reads what is there, so that no
+    /// record between that read and the wait is missed.
+    pub fn next_record(&self) -> std::pin::Pin<Box<tokio::sync::futures::Notified<'_>>> {
+        let mut notified = Box::pin(self.journal.recorded.notified());
+        notified.as_mut().enable();
+        notified
+    }
+}
+
+impl Drop for Follower<'_> {
+    fn drop(&mut self) {
+        self.journal.followers.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Journal {
     pub fn new(capacity: usize) -> Journal {
-        Journal { capacity, state: Mutex::new((0, VecDeque::with_capacity(capacity.min(1024)))) }
+        Journal {
+            capacity,
+            state: Mutex::new((0, VecDeque::with_capacity(capacity.min(1024)))),
+            recorded: tokio::sync::Notify::new(),
+            followers: AtomicUsize::new(0),
+        }
     }
 
     pub fn enabled(&self) -> bool {
@@ -303,7 +334,30 @@ impl Journal {
             drop(old);
         } else {
             state.1.push_back((seq, entry));
+            drop(state);
         }
+        if self.followers.load(Ordering::Relaxed) > 0 {
+            self.recorded.notify_waiters();
+        }
+    }
+
+    /// Starts following the journal: see [`Follower::next_record`] and [`Journal::after`].
+    pub fn follow(&self) -> Follower<'_> {
+        self.followers.fetch_add(1, Ordering::Relaxed);
+        Follower { journal: self }
+    }
+
+    /// The `seq` of the last request recorded (0 before the first).
+    pub fn last_seq(&self) -> u64 {
+        self.state.lock().0
+    }
+
+    /// The matching requests recorded after `seq` and still held, oldest first, at most `max`.
+    pub fn after(&self, seq: u64, filter: &Filter, max: usize) -> Vec<RecordedRequest> {
+        let state = self.state.lock();
+        // Entries are in `seq` order: skip the older ones without looking at them.
+        let newer = state.1.partition_point(|(s, _)| *s <= seq);
+        state.1.range(newer..).filter(|(_, e)| filter.matches(e)).take(max).map(|(s, e)| e.recorded(*s)).collect()
     }
 
     /// The matching requests, oldest first; with `limit`, only the most recent ones.

@@ -56,6 +56,7 @@ mod app;
 mod clock;
 mod config;
 mod data;
+mod events;
 mod faults;
 mod fixtures;
 #[doc(hidden)]
@@ -75,6 +76,7 @@ mod schema;
 mod section;
 mod server;
 mod store;
+mod ui;
 mod vendor;
 
 pub use clock::Clock;

@@ -81,6 +81,13 @@ struct Cli {
     /// X-Mock-Namespace does: the real Letta server ignores Authorization).
     #[arg(long, env = "IDENTITY_MOCK_LETTA_NAMESPACE_BY_KEY", value_parser = FalseyValueParser::new())]
     letta_namespace_by_key: bool,
+    /// The admin web page at /__admin/ui/ (identities, live requests, faults, namespaces).
+    #[arg(long, value_enum, default_value_t = Switch::from(defaults().admin_ui), env = "IDENTITY_MOCK_ADMIN_UI")]
+    admin_ui: Switch,
+    /// Serve the admin page's files from this folder instead of the built-in copy (for working
+    /// on the page without rebuilding).
+    #[arg(long, value_name = "PATH", env = "IDENTITY_MOCK_UI_DIR", hide = true)]
+    ui_dir: Option<PathBuf>,
     /// Serve test-only routes (a route that panics, to test panic isolation).
     #[arg(long, hide = true)]
     enable_test_routes: bool,
@@ -169,6 +176,8 @@ async fn main() -> ExitCode {
         max_namespaces: cli.max_namespaces,
         namespace_idle_ttl: cli.namespace_idle_ttl.map(std::time::Duration::from_secs),
         letta_namespace_by_key: cli.letta_namespace_by_key,
+        admin_ui: cli.admin_ui == Switch::On,
+        ui_dir: cli.ui_dir,
     };
     // Signal handlers are in place before the start line, so a signal sent as soon as the line
     // appears still shuts down gracefully.

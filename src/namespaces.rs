@@ -294,6 +294,15 @@ impl Namespaces {
         Value::Object(document)
     }
 
+    /// One namespace's sections, as a fixtures document holds them: what it holds now, or, for a
+    /// namespace no request has named yet, what it would start with (without creating it).
+    pub fn dump_one(&self, name: &str) -> Value {
+        match self.by_name.get(name) {
+            Some(entry) => dump_namespace(&entry.data),
+            None => dump_namespace(&self.build(&self.seed.read().clone(), name)),
+        }
+    }
+
     /// How many namespaces there are, and their Letta and orq identities in all.
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut totals = (0, 0, 0);

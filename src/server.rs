@@ -1,15 +1,18 @@
 //! The only module that knows sockets: the accept loop, one task per connection, the body limit,
 //! and graceful shutdown. It knows nothing of identities.
 
+use crate::admin::Opening;
 use crate::app::App;
+use crate::events::EventBody;
 use crate::http::{percent_decode, ApiRequest, ApiResponse};
 use crate::vendor::GenericError;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Incoming;
+use hyper::header::HeaderValue;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::Request;
+use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
@@ -39,6 +42,8 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, limits: Limits, shutdow
     let graceful = GracefulShutdown::new();
     let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let max_body_bytes = limits.max_body_bytes;
+    // Tells the live journal streams to end, so that shutdown does not wait for their clients.
+    let (closing, closing_streams) = tokio::sync::watch::channel(false);
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -60,11 +65,13 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, limits: Limits, shutdow
                 };
                 let _ = stream.set_nodelay(true);
                 let app = app.clone();
+                let closing_streams = closing_streams.clone();
                 let service = service_fn(move |request| {
                     let app = app.clone();
+                    let closing_streams = closing_streams.clone();
                     async move {
-                        match answer(&app, request, max_body_bytes).await {
-                            Some(response) => Ok(response.map(Full::new)),
+                        match answer(&app, request, max_body_bytes, closing_streams).await {
+                            Some(response) => Ok(response),
                             // Returning an error makes hyper close the connection unanswered.
                             None => Err(DroppedByFault),
                         }
@@ -84,6 +91,7 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, limits: Limits, shutdow
         }
     }
     drop(listener);
+    let _ = closing.send(true);
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
 }
 
@@ -99,7 +107,19 @@ impl std::fmt::Display for DroppedByFault {
 
 impl std::error::Error for DroppedByFault {}
 
-async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) -> Option<ApiResponse> {
+/// A whole response, or the live journal's stream.
+type Answer = Response<Either<Full<Bytes>, EventBody>>;
+
+fn whole(response: ApiResponse) -> Answer {
+    response.map(|body| Either::Left(Full::new(body)))
+}
+
+async fn answer(
+    app: &Arc<App>,
+    request: Request<Incoming>,
+    max_body_bytes: usize,
+    closing_streams: tokio::sync::watch::Receiver<bool>,
+) -> Option<Answer> {
     let (parts, body) = request.into_parts();
     let body: Bytes = match Limited::new(body, max_body_bytes).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -108,7 +128,7 @@ async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) ->
                 true => GenericError::BodyTooLarge { max_bytes: max_body_bytes },
                 false => GenericError::UnreadableBody,
             };
-            return Some(app.generic_error(parts.uri.path(), &parts.headers, error));
+            return Some(whole(app.generic_error(parts.uri.path(), &parts.headers, error)));
         }
     };
     let request = ApiRequest {
@@ -118,5 +138,16 @@ async fn answer(app: &App, request: Request<Incoming>, max_body_bytes: usize) ->
         headers: parts.headers,
         body,
     };
-    app.answer(request).await
+    match app.open_stream(&request) {
+        Some(Opening::Open(start)) => {
+            let body = crate::events::stream(app.clone(), start, closing_streams);
+            let mut response = Response::new(Either::Right(body));
+            let headers = response.headers_mut();
+            headers.insert(hyper::header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+            headers.insert(hyper::header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            Some(response)
+        }
+        Some(Opening::Refused(refused)) => Some(whole(refused)),
+        None => app.answer(request).await.map(whole),
+    }
 }
