@@ -89,6 +89,7 @@ export async function launchBrowser({ colorScheme = 'light' } = {}) {
  */
 export async function openPage(context, url, { viewport, allowed = [] } = {}) {
   const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
   if (viewport) await page.setViewportSize(viewport);
   const errors = [];
   page.on('console', (message) => {
