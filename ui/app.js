@@ -41,6 +41,12 @@ function setNamespace(name) {
     /* fine */
   }
   for (const el of $$('.ns-name')) el.textContent = name;
+  // Keep the address in step, so that a reload or a shared link shows the same namespace.
+  const url = new URL(location.href);
+  if (url.searchParams.has('namespace') || name !== 'default') {
+    url.searchParams.set('namespace', name);
+    history.replaceState(null, '', url);
+  }
   identities.namespaceChanged();
   app.refresh('state');
 }

@@ -177,7 +177,10 @@ function render() {
       h('td', { 'data-label': 'Created' }, timeEl(spec.created(identity), dateTime(spec.created(identity)))),
     );
   });
+  // A refresh must not take the keyboard focus away from the row it was on.
+  const focusedId = document.activeElement?.closest('#identities-table tbody tr')?.dataset.id;
   fill(table.tBodies[0], rows);
+  if (focusedId) table.querySelector(`tbody tr[data-id="${CSS.escape(focusedId)}"] button`)?.focus();
   $('#identities-empty').hidden = list.length > 0;
   $('#identities-empty').textContent = query ? 'No identity matches the search.' : `No ${tab === 'letta' ? 'Letta' : 'orq'} identities in this namespace.`;
   const total = data[tab].identities.length;

@@ -177,6 +177,7 @@ function detailOf(entry) {
       h('section', { 'aria-label': 'Response' },
         h('h3', {}, 'Response'),
         h('p', { class: 'mono' }, entry.status === 0 ? 'connection dropped (fault)' : `status ${entry.status}`, ` · ${duration(entry.duration_micros || 0)}`),
+        entry.response_headers ? [h('h4', {}, 'Headers'), headerList(entry.response_headers)] : '',
         h('h4', {}, 'Body'),
         bodyBlock(entry.response_body, entry.response_json, entry.response_body_truncated),
       ),
