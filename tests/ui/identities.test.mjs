@@ -65,7 +65,7 @@ test('shows the bundled fixtures: every Letta and orq identity, and the exact JS
   await page.close();
 });
 
-test('an identity created through the API shows up within 3 s without a reload; search and sort find it', async () => {
+test('an identity created through the API shows up within 3 s without a reload; search and sort find it', async (t) => {
   const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/`);
   await ready(page);
   await page.waitForSelector('#identities-table tbody tr');
@@ -81,6 +81,7 @@ test('an identity created through the API shows up within 3 s without a reload; 
   const waited = Date.now() - started;
   assert.ok(await page.evaluate(() => window.notReloaded), 'the page was not reloaded');
   assert.ok(waited < 3000, `shown after ${waited} ms`);
+  t.diagnostic(`the new identity showed ${waited} ms after the API answered`);
 
   // Newest first: the new one is on top; oldest first puts it last.
   assert.equal((await rowNames(page))[0], 'Live Lena');

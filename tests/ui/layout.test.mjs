@@ -90,6 +90,28 @@ test('dark mode follows the system', async () => {
   await page.close();
 });
 
+test('served from the binary: /__admin/ui redirects, files have their types, the page loads nothing from elsewhere', async () => {
+  const redirect = await fetch(`${server.url}/__admin/ui`, { redirect: 'manual' });
+  assert.equal(redirect.status, 308);
+  assert.equal(redirect.headers.get('location'), '/__admin/ui/');
+  for (const [file, type] of [['', 'text/html'], ['app.js', 'text/javascript'], ['style.css', 'text/css'], ['favicon.svg', 'image/svg+xml']]) {
+    const response = await fetch(`${server.url}/__admin/ui/${file}`);
+    assert.equal(response.status, 200, file);
+    assert.ok(response.headers.get('content-type').startsWith(type), `${file}: ${response.headers.get('content-type')}`);
+  }
+  const { page, errors } = await openPage(browser.context, null);
+  const urls = [];
+  page.on('request', (request) => urls.push(request.url()));
+  await page.goto(`${server.url}/__admin/ui`);
+  await ready(page);
+  assert.equal(new URL(page.url()).pathname, '/__admin/ui/');
+  const foreign = urls.filter((url) => !url.startsWith(`${server.url}/`) && !url.startsWith('data:') && !url.startsWith('blob:'));
+  assert.deepEqual(foreign, [], 'no CDN, no other host');
+  assert.ok(urls.some((url) => url.endsWith('/__admin/ui/app.js')), 'the modules load');
+  assertNoErrors(errors);
+  await page.close();
+});
+
 test('semantic HTML: the nav has exactly the four items, controls have labels, tables have headers', async () => {
   const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/`);
   await ready(page);
