@@ -130,9 +130,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * with 'live', 'reconnecting' or 'polling'; reconnects with the last seq seen, so nothing is lost
  * or repeated. Falls back to polling /__admin/requests when the server has no stream.
  */
-export async function followJournal({ since = 0, onEntry, onStatus }) {
+export async function followJournal({ since = 0, onEntry, onStatus, onRestart }) {
   let last = since;
   let delay = 500;
+  let first = true;
   const seen = (entry) => {
     if (typeof entry.seq === 'number') {
       if (entry.seq <= last) return;
@@ -141,6 +142,20 @@ export async function followJournal({ since = 0, onEntry, onStatus }) {
     onEntry(entry);
   };
   for (;;) {
+    if (!first) {
+      // After a break the server may have restarted, its seq counting from 1 again: then start
+      // over rather than wait for a seq it will not reach for a while.
+      try {
+        const newest = (await admin('/requests?limit=1')).requests?.[0]?.seq ?? 0;
+        if (newest < last) {
+          last = 0;
+          onRestart?.();
+        }
+      } catch {
+        /* still down: the stream request below fails too and waits */
+      }
+    }
+    first = false;
     let response;
     try {
       response = await adminFetch(`/__admin/requests/stream?since=${last}`, {

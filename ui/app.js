@@ -135,6 +135,12 @@ async function start() {
   followJournal({
     since,
     onEntry,
+    onRestart: () => {
+      requests.reset();
+      app.refresh('state');
+      app.refresh('faults');
+      app.refresh('namespaces');
+    },
     onStatus: (status) => {
       live.textContent = liveText[status] || status;
       live.dataset.status = status;

@@ -40,6 +40,14 @@ export async function loadInitial() {
   return list.reduce((max, entry) => Math.max(max, entry.seq || 0), 0);
 }
 
+/** Forgets every entry (the server restarted with a new journal). */
+export function reset() {
+  entries = [];
+  expanded.clear();
+  missed = 0;
+  render();
+}
+
 export function add(entry) {
   entries.unshift(entry);
   if (entries.length > KEEP) entries.length = KEEP;

@@ -13,10 +13,11 @@ export const BIN = process.env.IDENTITY_MOCK_BIN || join(ROOT, 'target/release/i
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 export const SHOTS = join(ROOT, 'target/ui-screenshots');
 
-/** Starts the server on a free port; resolves to {url, stop()}. */
+/** Starts the server (on a free port unless `args` name one); resolves to {url, stop()}. */
 export function startServer(args = []) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(BIN, ['--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const portArgs = args.includes('--port') ? [] : ['--port', '0'];
+    const child = spawn(BIN, [...portArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
