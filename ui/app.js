@@ -1,7 +1,7 @@
 // The admin page: one namespace chosen at a time, four views, and one live journal stream that
 // keeps them all current.
 import { admin, followJournal } from './api.js';
-import { $, $$, debounce, toast } from './dom.js';
+import { $, $$, throttle, toast } from './dom.js';
 import * as identities from './identities.js';
 import * as requests from './requests.js';
 import * as faults from './faults.js';
@@ -51,7 +51,8 @@ function setNamespace(name) {
   app.refresh('state');
 }
 
-// Each refresher coalesces a burst of calls into one request, and never runs two at once.
+// Each refresher coalesces a burst of calls into one request (at most one per `wait` ms, so steady
+// traffic cannot starve it), and never runs two at once.
 function refresher(load, wait) {
   let running = false;
   let again = false;
@@ -73,7 +74,7 @@ function refresher(load, wait) {
       }
     }
   };
-  return debounce(run, wait);
+  return throttle(run, wait);
 }
 
 const refreshers = {

@@ -88,12 +88,18 @@ export function ago(iso) {
   return `${Math.round(ms / 86_400_000)} d ago`;
 }
 
-/** Calls `fn` once, `ms` after the last of a burst of calls. */
-export function debounce(fn, ms) {
+/**
+ * Calls `fn` at most once per `ms`: the first call of a burst schedules it `ms` later, and the
+ * calls until then join that one. Unlike a debounce, steady traffic cannot starve it.
+ */
+export function throttle(fn, ms) {
   let timer = null;
-  return (...args) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), ms);
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      fn();
+    }, ms);
   };
 }
 

@@ -48,6 +48,11 @@ export function reset() {
   render();
 }
 
+// Entries that arrived since the last frame: drawn together, so that a burst of traffic costs
+// one DOM update per frame rather than one per request.
+let pending = [];
+let frame = null;
+
 export function add(entry) {
   entries.unshift(entry);
   if (entries.length > KEEP) entries.length = KEEP;
@@ -56,11 +61,26 @@ export function add(entry) {
     $('#requests-shown').textContent = `paused: ${missed} new`;
     return;
   }
-  if (!matches(entry, filters())) return;
+  pending.push(entry);
+  if (pending.length > SHOW) pending = pending.slice(-SHOW);
+  frame ??= requestAnimationFrame(flush);
+}
+
+function flush() {
+  frame = null;
+  const f = filters();
+  const fresh = pending.filter((entry) => matches(entry, f)).reverse();
+  pending = [];
+  if (!fresh.length) return;
   const body = $('#requests-table').tBodies[0];
-  body.prepend(...rowsFor(entry));
+  body.prepend(...fresh.slice(0, SHOW).flatMap(rowsFor));
   while (body.rows.length > SHOW * 2) body.lastElementChild.remove();
   $('#requests-empty').hidden = true;
+  showCount(entries.filter((entry) => matches(entry, f)).length);
+}
+
+function showCount(count) {
+  $('#requests-shown').textContent = count > SHOW ? `newest ${SHOW} of ${count}` : `${count} shown`;
 }
 
 function filters() {
@@ -85,6 +105,7 @@ function matches(entry, f) {
 }
 
 function render() {
+  pending = [];
   const f = filters();
   const list = entries.filter((entry) => matches(entry, f));
   fill($('#requests-table').tBodies[0], list.slice(0, SHOW).map(rowsFor));
@@ -92,7 +113,7 @@ function render() {
   $('#requests-empty').textContent = entries.length
     ? 'No request matches the filters.'
     : 'No requests yet. Point your app at this server and they show up here as they arrive.';
-  $('#requests-shown').textContent = list.length > SHOW ? `newest ${SHOW} of ${list.length}` : `${list.length} shown`;
+  showCount(list.length);
 }
 
 function statusClass(status) {

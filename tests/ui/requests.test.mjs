@@ -127,3 +127,40 @@ test('filters by API, method, path, status and namespace, also for requests arri
   assertNoErrors(errors);
   await page.close();
 });
+
+test('under steady traffic the journal keeps every request and Identities still updates', async () => {
+  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/#identities`);
+  await ready(page);
+  await page.waitForSelector('#live[data-status=live]');
+  const before = (await lastEntry()).seq;
+
+  // Requests back to back for 2.5 s (a bounded loop on loopback); one create early on.
+  let created = null;
+  let sent = 0;
+  const until = Date.now() + 2500;
+  let shownAt = null;
+  const watch = page
+    .waitForSelector('#identities-table tbody th:has-text("Busy Bea")', { timeout: 5000 })
+    .then(() => {
+      shownAt = Date.now();
+    });
+  while (Date.now() < until) {
+    if (sent === 20) {
+      created = await call(server.url, 'POST', '/v1/identities/', { body: { identifier_key: 'ui-busy', name: 'Busy Bea', identity_type: 'user' } });
+      created.at = Date.now();
+    } else {
+      await call(server.url, 'GET', '/v1/identities/?limit=1');
+    }
+    sent += 1;
+  }
+  await watch;
+  assert.ok(shownAt - created.at < 3000, `shown ${shownAt - created.at} ms after the create, during the traffic`);
+
+  await page.click('nav a[data-view=requests]');
+  await page.waitForFunction((n) => document.querySelectorAll('#requests-table tbody tr.req').length >= Math.min(n, 300), sent);
+  const seqs = await page.$$eval('#requests-table tbody tr.req', (rows) => rows.map((r) => Number(r.dataset.seq)));
+  const expected = Array.from({ length: Math.min(sent, 300) }, (_, i) => before + sent - i);
+  assert.deepEqual(seqs.slice(0, expected.length), expected, 'every request, newest first, none lost or repeated');
+  assertNoErrors(errors);
+  await page.close();
+});
