@@ -167,6 +167,12 @@ export async function followJournal({ since = 0, onEntry, onStatus, onRestart })
       delay = Math.min(delay * 2, 5000);
       continue;
     }
+    if (response.status === 409) {
+      // The journal is off (--journal-size 0): nothing to follow.
+      await response.body?.cancel().catch(() => {});
+      onStatus('off');
+      return;
+    }
     if (response.status === 404 || response.status === 405) {
       await response.body?.cancel().catch(() => {});
       return pollJournal(() => last, seen, onStatus);

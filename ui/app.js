@@ -105,7 +105,8 @@ function showView() {
   VIEWS[view].shown?.();
 }
 
-const liveText = { live: '● live', reconnecting: '○ reconnecting…', polling: '◐ polling' };
+const liveText = { live: '● live', reconnecting: '○ reconnecting…', polling: '◐ polling', off: 'journal off' };
+let journalOff = false;
 
 async function start() {
   for (const el of $$('.ns-name')) el.textContent = app.namespace;
@@ -145,16 +146,21 @@ async function start() {
     onStatus: (status) => {
       live.textContent = liveText[status] || status;
       live.dataset.status = status;
+      journalOff = status === 'off';
+      if (journalOff) requests.journalOff();
     },
   });
 
-  // A light fallback for changes the journal does not show (admin calls from other tools).
+  // A light fallback for changes the journal does not show (admin calls from other tools); every
+  // second when there is no journal to follow.
+  let tick = 0;
   setInterval(() => {
-    if (document.visibilityState !== 'visible') return;
+    tick += 1;
+    if (document.visibilityState !== 'visible' || (!journalOff && tick % 2)) return;
     if (app.view === 'identities') app.refresh('state');
     if (app.view === 'faults') app.refresh('faults');
     if (app.view === 'namespaces') app.refresh('namespaces');
-  }, 2000);
+  }, 1000);
   document.body.dataset.ready = 'true';
 }
 

@@ -9,6 +9,7 @@ const SHOW = 300; // rows rendered
 let entries = []; // newest first
 const expanded = new Set();
 let paused = false;
+let off = false; // the server keeps no journal
 let missed = 0;
 
 export function init() {
@@ -38,6 +39,13 @@ export async function loadInitial() {
   entries = list.slice().reverse();
   render();
   return list.reduce((max, entry) => Math.max(max, entry.seq || 0), 0);
+}
+
+/** The server keeps no journal (--journal-size 0): say so instead of "no requests yet". */
+export function journalOff() {
+  off = true;
+  $('#requests-pause').disabled = true;
+  render();
 }
 
 /** Forgets every entry (the server restarted with a new journal). */
@@ -110,9 +118,11 @@ function render() {
   const list = entries.filter((entry) => matches(entry, f));
   fill($('#requests-table').tBodies[0], list.slice(0, SHOW).map(rowsFor));
   $('#requests-empty').hidden = list.length > 0;
-  $('#requests-empty').textContent = entries.length
-    ? 'No request matches the filters.'
-    : 'No requests yet. Point your app at this server and they show up here as they arrive.';
+  $('#requests-empty').textContent = off
+    ? 'The journal is off: this server was started with --journal-size 0, so it records no requests.'
+    : entries.length
+      ? 'No request matches the filters.'
+      : 'No requests yet. Point your app at this server and they show up here as they arrive.';
   showCount(list.length);
 }
 
