@@ -49,6 +49,7 @@ function setNamespace(name) {
   }
   identities.namespaceChanged();
   app.refresh('state');
+  app.refresh('namespaces');
 }
 
 // Each refresher coalesces a burst of calls into one request (at most one per `wait` ms, so steady

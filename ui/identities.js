@@ -259,7 +259,10 @@ async function remove(api, identity) {
     await deleteIdentity(api, spec.id(identity), app.namespace);
     toast(`Deleted ${spec.title(identity)}`);
   } catch (error) {
-    toast(`Could not delete: ${error.message}`, 'error');
+    const hint = error.status === 401 || error.status === 403
+      ? ' (this server checks API keys, so the page cannot delete through the API: delete it from your app, or Reset the namespace)'
+      : '';
+    toast(`Could not delete: ${error.message}${hint}`, 'error');
   }
   app.refresh('state');
 }
