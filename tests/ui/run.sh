@@ -47,6 +47,14 @@ if [[ -z "${IDENTITY_MOCK_BIN:-}" ]]; then
   (cd "$ROOT" && cargo build --release --quiet --bin identity-mock)
   IDENTITY_MOCK_BIN="$ROOT/target/release/identity-mock"
 fi
+# The tests run from tests/ui/: a path relative to where this script was called from is made absolute.
+if [[ "$IDENTITY_MOCK_BIN" != /* ]]; then
+  IDENTITY_MOCK_BIN="$(cd "$(dirname "$IDENTITY_MOCK_BIN")" && pwd)/$(basename "$IDENTITY_MOCK_BIN")"
+fi
+if [[ ! -x "$IDENTITY_MOCK_BIN" ]]; then
+  echo "ui: no server binary at $IDENTITY_MOCK_BIN" >&2
+  exit 1
+fi
 export IDENTITY_MOCK_BIN CHROMIUM_BIN
 mkdir -p "$ROOT/target/ui-screenshots"
 
