@@ -49,19 +49,29 @@ function askToken(refused) {
         : 'This server was started with --admin-token. Enter the token to continue; it is kept for this tab only.';
       note.classList.toggle('error', refused);
       input.value = '';
+      // Escape does not dismiss it: without the token nothing works. (Chromium lets a second
+      // Escape close a dialog whose cancel was refused, so a close without a token reopens it.)
+      let given = false;
+      const stay = (event) => event.preventDefault();
+      const reopen = () => {
+        if (!given) dialog.showModal();
+      };
       const done = (event) => {
         event.preventDefault();
         const token = input.value.trim();
         if (!token) return;
+        given = true;
         form.removeEventListener('submit', done);
+        dialog.removeEventListener('cancel', stay);
+        dialog.removeEventListener('close', reopen);
         dialog.close();
         setAdminToken(token);
         pendingPrompt = null;
         resolve(token);
       };
       form.addEventListener('submit', done);
-      // Escape does not dismiss it: without the token nothing works.
-      dialog.addEventListener('cancel', (event) => event.preventDefault(), { once: true });
+      dialog.addEventListener('cancel', stay);
+      dialog.addEventListener('close', reopen);
       if (!dialog.open) dialog.showModal();
       input.focus();
     });

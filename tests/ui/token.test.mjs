@@ -32,6 +32,11 @@ test('the page asks for the admin token, refuses a wrong one and keeps the right
   assert.match(await page.textContent('#token-note'), /--admin-token/);
   await screenshot(page, 'token-prompt-1280');
 
+  // Escape, even twice, does not dismiss it: nothing works without the token.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  assert.ok(await page.$('#token-dialog[open]'), 'Escape leaves the prompt open');
+
   await page.fill('#token-input', 'not-the-token');
   await page.press('#token-input', 'Enter');
   await page.waitForFunction(() => /refused/.test(document.querySelector('#token-note').textContent));
