@@ -12,10 +12,11 @@ use crate::ids::IdSource;
 use crate::journal::{Body, Entry, Headers, Journal};
 use crate::letta::LettaApi;
 use crate::namespaces::{namespace_of, NamespaceInfo, NamespaceRef, Namespaces};
+use crate::origins::{self, Origins};
 use crate::orq::OrqApi;
 use crate::schema::{SchemaError, Schemas};
 use crate::vendor::{Api, GenericError, Pipeline, Sources};
-use hyper::header::{HeaderName, HeaderValue};
+use hyper::header::HeaderValue;
 use hyper::{HeaderMap, Method, StatusCode};
 use serde_json::{json, Value};
 use std::borrow::Cow;
@@ -38,7 +39,8 @@ pub struct App {
     test_routes: bool,
     /// Set by every request that may change the state; the state file writer clears it.
     dirty: AtomicBool,
-    cors: bool,
+    /// CORS, the admin API's same-origin rule and the Host check.
+    origins: Origins,
     log_requests: bool,
     /// Serve the admin page; from this folder when set (else the compiled-in copy).
     admin_ui: bool,
@@ -103,7 +105,13 @@ impl App {
             admin_token: config.admin_token.clone(),
             test_routes: config.test_routes,
             dirty: AtomicBool::new(false),
-            cors: config.cors,
+            origins: Origins::new(
+                config.cors,
+                &config.cors_origins,
+                &config.admin_cors,
+                &config.allowed_hosts,
+                &config.host,
+            ),
             log_requests: config.log_requests,
             admin_ui: config.admin_ui,
             ui_dir: config.ui_dir.clone(),
@@ -121,19 +129,27 @@ impl App {
 
     /// Answers a request. This is the whole path of a request through the server:
     ///
-    /// 1. faults (a delay, a given answer, or a dropped connection), for API requests;
-    /// 2. a CORS preflight is answered here;
-    /// 3. the vendor whose path it is ([`Api::answer`]): authentication and its route table
+    /// 1. a `Host` the server does not answer, or a cross-origin admin request, is refused;
+    /// 2. faults (a delay, a given answer, or a dropped connection), for API requests;
+    /// 3. a CORS preflight is answered here;
+    /// 4. the vendor whose path it is ([`Api::answer`]): authentication and its route table
     ///    (refusals and unknown paths end here, before any namespace exists), then the namespace,
     ///    then validation and the handler; else `/openapi.json`, the admin API, or 404;
-    /// 4. CORS headers, the `date` header of a frozen or stepping clock;
-    /// 5. the console log and the journal.
+    /// 5. CORS headers, the `date` header of a frozen or stepping clock;
+    /// 6. the console log and the journal.
     ///
     /// `None` means the connection is to be dropped without an answer.
     pub async fn answer(&self, request: ApiRequest) -> Option<ApiResponse> {
         let started = Instant::now();
         // A frozen or stepping clock also measures durations, so that journals repeat.
         let clock_started = if self.clock.is_real() { 0 } else { self.clock.peek_micros() };
+        if let Some(refusal) = self.origins.refusal(&request) {
+            // Nothing it asked for happens, nor is it journaled: it is not the app's traffic.
+            if self.log_requests {
+                log_request(&request, "-", Some(&refusal), &Answered::new(&self.clock, started, clock_started));
+            }
+            return Some(refusal);
+        }
         if !matches!(request.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             self.dirty.store(true, Ordering::Release);
         }
@@ -205,7 +221,7 @@ impl App {
 
     /// Whether a request is a CORS preflight that this server answers as one.
     fn is_preflight(&self, request: &ApiRequest) -> bool {
-        self.cors
+        self.origins.cors
             && request.method == Method::OPTIONS
             && request.headers.contains_key("origin")
             && request.headers.contains_key("access-control-request-method")
@@ -213,9 +229,14 @@ impl App {
 
     /// CORS around the vendor, `/openapi.json`, the admin API, or 404.
     fn handle(&self, vendor: Option<&dyn Api>, request: &ApiRequest, namespace: &str) -> ApiResponse {
-        let origin = if self.cors { request.header("origin").map(str::to_string) } else { None };
-        if let Some(origin) = origin.as_deref().filter(|_| self.is_preflight(request)) {
-            return preflight(origin, request.header("access-control-request-headers"));
+        let origin = self.origins.allowed_origin(request);
+        if self.is_preflight(request) {
+            let requested_headers = request.header("access-control-request-headers");
+            return match (origin, vendor) {
+                (Some(origin), _) => origins::preflight(origin, requested_headers),
+                (None, Some(vendor)) => vendor.refused_preflight(requested_headers),
+                (None, None) => origins::starlette_refused_preflight(requested_headers),
+            };
         }
         let mut response = match vendor {
             Some(vendor) => vendor.answer(self, request, namespace),
@@ -229,7 +250,7 @@ impl App {
             },
         };
         if let Some(origin) = origin {
-            allow_origin(&mut response, &origin);
+            origins::allow_origin(&mut response, origin);
         }
         response
     }
@@ -275,7 +296,13 @@ impl App {
 
     /// Opens the live journal for `GET /__admin/requests/stream`; `None` for any other request.
     pub fn open_stream(&self, request: &ApiRequest) -> Option<admin::Opening> {
-        (request.method == Method::GET && request.path == admin::STREAM_PATH).then(|| admin::open_stream(self, request))
+        if request.method != Method::GET || request.path != admin::STREAM_PATH {
+            return None;
+        }
+        if let Some(refusal) = self.origins.refusal(request) {
+            return Some(admin::Opening::Refused(refusal));
+        }
+        Some(admin::open_stream(self, request))
     }
 
     /// The journal's entries, oldest first, as [`crate::MockServer::requests`] gives them.
@@ -365,36 +392,6 @@ impl Control for App {
     fn remove_namespace(&self, name: &str) -> bool {
         self.namespaces.remove(name)
     }
-}
-
-fn set_header(response: &mut ApiResponse, name: &'static str, value: &str) {
-    if let Ok(value) = HeaderValue::from_str(value) {
-        response.headers_mut().insert(HeaderName::from_static(name), value);
-    }
-}
-
-/// A CORS preflight, answered as Starlette's CORSMiddleware does for Letta: any origin, any method,
-/// the requested headers.
-fn preflight(origin: &str, requested_headers: Option<&str>) -> ApiResponse {
-    let mut response = respond(StatusCode::OK, "text/plain; charset=utf-8", "OK");
-    set_header(&mut response, "vary", "Origin");
-    set_header(&mut response, "access-control-allow-methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
-    set_header(&mut response, "access-control-max-age", "600");
-    set_header(&mut response, "access-control-allow-credentials", "true");
-    if let Some(headers) = requested_headers {
-        set_header(&mut response, "access-control-allow-headers", headers);
-    }
-    set_header(&mut response, "access-control-allow-origin", origin);
-    response
-}
-
-fn allow_origin(response: &mut ApiResponse, origin: &str) {
-    set_header(response, "access-control-allow-origin", origin);
-    set_header(response, "access-control-allow-credentials", "true");
-    // Without this, browser code cannot read orq's Location after a create, nor a redirect's or a
-    // 405's headers. (Upstream Letta sends none: it exposes no header.)
-    set_header(response, "access-control-expose-headers", "location, allow");
-    set_header(response, "vary", "Origin");
 }
 
 /// When a request was answered and how long it took, by the server's clock.

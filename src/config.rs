@@ -28,8 +28,17 @@ pub struct Config {
     pub api_keys: Vec<String>,
     /// How many requests the journal keeps; 0 turns it off.
     pub journal_size: usize,
-    /// Answer CORS preflights and add `access-control-allow-origin`.
+    /// Answer CORS preflights and add `access-control-allow-origin` (for allowed origins).
     pub cors: bool,
+    /// API origins allowed besides the local ones (`localhost`, loopback addresses, any port);
+    /// `*` allows any.
+    pub cors_origins: Vec<String>,
+    /// Origins the admin API serves besides the server's own (none by default).
+    pub admin_cors: Vec<String>,
+    /// Host names answered besides `localhost` and loopback addresses. Bound to a loopback
+    /// address, other `Host`s get 403; bound to another address, the check is on only when this
+    /// names hosts.
+    pub allowed_hosts: Vec<String>,
     /// Print one line per request to stderr.
     pub log_requests: bool,
     /// Connections served at once.
@@ -73,6 +82,9 @@ impl Default for Config {
             api_keys: Vec::new(),
             journal_size: 1000,
             cors: true,
+            cors_origins: Vec::new(),
+            admin_cors: Vec::new(),
+            allowed_hosts: Vec::new(),
             log_requests: false,
             max_connections: 1024,
             header_read_timeout: std::time::Duration::from_secs(10),

@@ -70,6 +70,7 @@ mod json_text;
 mod letta;
 mod namespaces;
 mod openapi;
+mod origins;
 mod orq;
 mod persist;
 mod schema;

@@ -47,9 +47,21 @@ struct Cli {
     /// How many requests the journal keeps (GET /__admin/requests); 0 turns it off.
     #[arg(long, value_name = "N", default_value_t = defaults().journal_size, env = "IDENTITY_MOCK_JOURNAL_SIZE")]
     journal_size: usize,
-    /// Answer CORS preflights and allow any origin.
+    /// Answer CORS preflights and add CORS headers for allowed origins (any localhost or loopback
+    /// origin, any port, and those given with --cors-origin).
     #[arg(long, value_enum, default_value_t = Switch::from(defaults().cors), env = "IDENTITY_MOCK_CORS")]
     cors: Switch,
+    /// Also allow this origin to call the APIs from a browser, e.g. http://192.168.1.20:5173
+    /// (repeat for more; in the variable, separate them with commas); * allows any.
+    #[arg(long = "cors-origin", value_name = "ORIGIN", env = "IDENTITY_MOCK_CORS_ORIGIN", value_delimiter = ',')]
+    cors_origins: Vec<String>,
+    /// Let pages on this origin call the admin API (by default only the server's own page may).
+    #[arg(long = "admin-cors", value_name = "ORIGIN", env = "IDENTITY_MOCK_ADMIN_CORS", value_delimiter = ',')]
+    admin_cors: Vec<String>,
+    /// Also answer requests whose Host is this name (a leading dot: the name and its subdomains).
+    /// Bound to a loopback address, other Hosts than localhost and loopback addresses get 403.
+    #[arg(long = "allowed-host", value_name = "NAME", env = "IDENTITY_MOCK_ALLOWED_HOST", value_delimiter = ',')]
+    allowed_hosts: Vec<String>,
     /// Largest request body in bytes; a larger one gets 413.
     #[arg(long, value_name = "BYTES", default_value_t = defaults().max_body_bytes, env = "IDENTITY_MOCK_MAX_BODY")]
     max_body: usize,
@@ -165,6 +177,9 @@ async fn main() -> ExitCode {
         clock: cli.clock,
         journal_size: cli.journal_size,
         cors: cli.cors == Switch::On,
+        cors_origins: cli.cors_origins,
+        admin_cors: cli.admin_cors,
+        allowed_hosts: cli.allowed_hosts,
         log_requests: cli.log == LogArg::Requests,
         max_body_bytes: cli.max_body,
         max_connections: cli.max_connections,

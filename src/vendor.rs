@@ -81,6 +81,10 @@ pub trait Vendor: Send + Sync {
 
     /// The API's paths in `/openapi.json`, from its route table.
     fn openapi(&self, schemas: &Schemas) -> Map<String, Value>;
+
+    /// The answer to a CORS preflight from an origin the server does not allow; `requested_headers`
+    /// is its `Access-Control-Request-Headers`.
+    fn refused_preflight(&self, requested_headers: Option<&str>) -> ApiResponse;
 }
 
 /// The object-safe face of a [`Vendor`], so that the app can keep its vendors in one list.
@@ -91,6 +95,7 @@ pub trait Api: Send + Sync {
     fn operation_name(&self, request: &ApiRequest) -> Option<&'static str>;
     fn generic_error(&self, error: GenericError, headers: &HeaderMap) -> ApiResponse;
     fn openapi(&self, schemas: &Schemas) -> Map<String, Value>;
+    fn refused_preflight(&self, requested_headers: Option<&str>) -> ApiResponse;
     /// Runs a request through the pipeline with this vendor.
     fn answer(&self, pipeline: &dyn Pipeline, request: &ApiRequest, namespace: &str) -> ApiResponse;
 }
@@ -126,6 +131,10 @@ impl<V: Vendor> Api for V {
 
     fn openapi(&self, schemas: &Schemas) -> Map<String, Value> {
         Vendor::openapi(self, schemas)
+    }
+
+    fn refused_preflight(&self, requested_headers: Option<&str>) -> ApiResponse {
+        Vendor::refused_preflight(self, requested_headers)
     }
 
     /// The path of a request through the server, once a vendor owns its path: authentication and

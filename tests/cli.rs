@@ -90,7 +90,7 @@ fn http_post(address: &str, path: &str, headers: &str, body: &str) -> String {
     stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     write!(
         stream,
-        "POST {path} HTTP/1.1\r\nhost: mock\r\nconnection: close\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\n\r\n{body}",
+        "POST {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\n\r\n{body}",
         body.len()
     )
     .unwrap();

@@ -181,7 +181,7 @@ async fn a_slow_client_delays_nobody_and_is_cut_off() {
     let mut slow = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
     let trickle = tokio::spawn(async move {
         // One byte every 200 ms: the headers would take seconds to arrive.
-        for byte in b"GET /v1/identities/count HTTP/1.1\r\nhost: x\r\n\r\n" {
+        for byte in b"GET /v1/identities/count HTTP/1.1\r\nhost: localhost\r\n\r\n" {
             if slow.write_all(&[*byte]).await.is_err() {
                 break;
             }
@@ -210,7 +210,7 @@ async fn connections_over_the_limit_wait_for_a_free_one() {
     let mut held = Vec::new();
     for _ in 0..2 {
         let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-        stream.write_all(b"GET /v1/identities/count HTTP/1.1\r\nhost: x\r\n\r\n").await.unwrap();
+        stream.write_all(b"GET /v1/identities/count HTTP/1.1\r\nhost: localhost\r\n\r\n").await.unwrap();
         let mut buffer = [0u8; 512];
         let read = stream.read(&mut buffer).await.unwrap();
         assert!(String::from_utf8_lossy(&buffer[..read]).starts_with("HTTP/1.1 200"));
@@ -450,7 +450,7 @@ async fn an_unreadable_body_is_answered_in_the_shape_of_its_api() {
         ("/v1/identities/", r#"{"detail":"The request body could not be read"}"#),
     ] {
         let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-        let head = format!("POST {path} HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n");
+        let head = format!("POST {path} HTTP/1.1\r\nhost: localhost\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n");
         stream.write_all(head.as_bytes()).await.unwrap();
         let mut answer = Vec::new();
         let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;

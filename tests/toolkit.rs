@@ -20,7 +20,7 @@ async fn raw_exchange(server: &MockServer, request: &str) -> Vec<u8> {
 }
 
 fn http(method: &str, path: &str, headers: &[&str], body: &str) -> String {
-    let mut text = format!("{method} {path} HTTP/1.1\r\nhost: mock\r\nconnection: close\r\n");
+    let mut text = format!("{method} {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n");
     for header in headers {
         text.push_str(header);
         text.push_str("\r\n");

@@ -193,6 +193,10 @@ impl Vendor for LettaApi {
         openapi::paths(schemas)
     }
 
+    fn refused_preflight(&self, requested_headers: Option<&str>) -> ApiResponse {
+        crate::origins::starlette_refused_preflight(requested_headers)
+    }
+
     fn generic_error(&self, error: GenericError, _headers: &hyper::HeaderMap) -> ApiResponse {
         let (status, text) = match error {
             GenericError::BodyTooLarge { max_bytes } => {

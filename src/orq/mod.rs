@@ -467,6 +467,12 @@ impl Vendor for OrqApi {
         openapi::paths()
     }
 
+    /// Inferred (nobody here can ask api.orq.ai from a browser): 204 with the preflight headers
+    /// and no `access-control-allow-origin`, as Node's CORS middlewares refuse an origin.
+    fn refused_preflight(&self, requested_headers: Option<&str>) -> ApiResponse {
+        crate::origins::refused_preflight(StatusCode::NO_CONTENT, "", requested_headers)
+    }
+
     fn generic_error(&self, error: GenericError, headers: &hyper::HeaderMap) -> ApiResponse {
         let revision = headers
             .get(REVISION_HEADER)

@@ -39,8 +39,11 @@ pub async fn send(server: &Server, method: &str, path: &str, headers: &[(&str, &
     let stream = tokio::net::TcpStream::connect(server.addr()).await.expect("connect");
     let body = body.map(Bytes::copy_from_slice);
     let host = server.addr().to_string();
-    let mut with_host = vec![("host", host.as_str())];
-    with_host.extend_from_slice(headers);
+    // The server's own address, unless the test names a Host of its own.
+    let mut with_host = Vec::from(headers);
+    if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+        with_host.insert(0, ("host", host.as_str()));
+    }
     try_send_on(stream, method, path, &with_host, body).await.expect("response")
 }
 
@@ -67,7 +70,7 @@ pub async fn try_send_on(
     tokio::spawn(connection);
     let mut request = Request::builder().method(Method::from_bytes(method.as_bytes()).expect("method")).uri(path);
     if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
-        request = request.header("host", "mock");
+        request = request.header("host", "localhost");
     }
     for (name, value) in headers {
         request = request.header(*name, *value);
