@@ -98,12 +98,26 @@ fn admin_paths() -> Map<String, Value> {
         "requestBody": {"required": true, "content": {"application/json": {"schema": object}}},
         "responses": {"200": ok("Loaded"), "400": error, "413": error}}}),
     );
-    paths.insert("/__admin/state".into(), json!({"get": {"operationId": "state", "tags": ["admin"], "responses": {"200": ok("The whole state as a fixtures document")}}}));
+    paths.insert(
+        "/__admin/state".into(),
+        json!({"get": {"operationId": "state", "tags": ["admin"],
+        "parameters": [query("namespace", json!({"type": "string"}))],
+        "responses": {"200": ok("The whole state as a fixtures document, or one namespace's sections")}}}),
+    );
     let mut list_filters = journal_filters.as_array().cloned().unwrap_or_default();
     list_filters.push(query("limit", json!({"type": "integer", "minimum": 0})));
     paths.insert("/__admin/requests".into(), json!({
         "get": {"operationId": "requests", "tags": ["admin"], "parameters": list_filters, "responses": {"200": ok("Journal entries, oldest first"), "400": error}},
         "delete": {"operationId": "clear_requests", "tags": ["admin"], "responses": {"200": ok("Cleared")}}}));
+    let mut stream_filters = journal_filters.as_array().cloned().unwrap_or_default();
+    stream_filters.push(query("since", json!({"type": "integer", "minimum": 0})));
+    paths.insert(
+        "/__admin/requests/stream".into(),
+        json!({"get": {"operationId": "stream_requests", "tags": ["admin"], "parameters": stream_filters,
+        "responses": {"200": {"description": "Journal entries recorded from now on (or after `since`), as server-sent events",
+                              "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                      "400": error, "409": error}}}),
+    );
     paths.insert(
         "/__admin/requests/count".into(),
         json!({"get": {"operationId": "count_requests", "tags": ["admin"], "parameters": journal_filters,

@@ -4,7 +4,9 @@
 #   2. the packages as users install them (tests/packages.sh builds the one release binary);
 #   3. the official SDK scenarios against that same binary (tests/sdk/run.sh);
 #   4. the differential test's recordings of a real Letta 0.16.8 server, replayed against that
-#      binary (tests/differential/diff.py replay; recording them needs the real server).
+#      binary (tests/differential/diff.py replay; recording them needs the real server);
+#   5. the admin page in headless Chromium against that binary (tests/ui/run.sh installs Debian's
+#      chromium and playwright-core on first use).
 # Each stage runs even when an earlier one failed; the last line sums up the whole run:
 # "N passed, M failed", counted from what each test runner reports.
 set -uo pipefail
@@ -28,6 +30,7 @@ stage doctests cargo test --doc --quiet
 stage packages bash tests/packages.sh
 stage sdk env IDENTITY_MOCK_BIN="$PWD/target/packaging/identity-mock" bash tests/sdk/run.sh
 stage differential python3 tests/differential/diff.py replay target/packaging/identity-mock tests/data/letta/differential/*.jsonl
+stage ui env IDENTITY_MOCK_BIN="$PWD/target/packaging/identity-mock" bash tests/ui/run.sh
 
 # The tests each runner reports as passed and failed (cargo, pytest, Vitest, Jest, node --test, the
 # SDK scenarios, the checks of packages.sh). A stage that failed without reporting a failed test
