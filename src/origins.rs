@@ -46,7 +46,7 @@ impl Origins {
     pub fn refusal(&self, request: &ApiRequest) -> Option<ApiResponse> {
         if let (Some(allowed), Some(host)) = (&self.hosts, request.header("host")) {
             let name = host_name(host);
-            if !is_loopback_name(&name) && !allowed.iter().any(|a| names(a, &name)) {
+            if !is_loopback_name(name) && !allowed.iter().any(|a| names(a, name)) {
                 return Some(forbidden(&format!(
                     "Host {host:?} is not allowed: this server answers localhost and loopback addresses; \
                      start it with --allowed-host {name} to answer that name too"
@@ -89,12 +89,12 @@ impl Origins {
     }
 }
 
-/// Whether an `--allowed-host` entry names `host`: the same name, or, for an entry with a leading
-/// dot, that name and every name under it.
+/// Whether an `--allowed-host` entry (in lower case) names `host`: the same name, or, for an
+/// entry with a leading dot, that name and every name under it.
 fn names(entry: &str, host: &str) -> bool {
     match entry.strip_prefix('.') {
-        Some(domain) => host == domain || host.ends_with(entry),
-        None => host == entry,
+        Some(domain) => host.eq_ignore_ascii_case(domain) || ends_with_ignoring_case(host, entry),
+        None => host.eq_ignore_ascii_case(entry),
     }
 }
 
@@ -106,17 +106,22 @@ fn forbidden(message: &str) -> ApiResponse {
     json(StatusCode::FORBIDDEN, serde_json::to_vec(&serde_json::json!({ "error": message })).unwrap_or_default())
 }
 
-/// The name in a `Host` header or an origin's authority, without its port, in lower case.
-fn host_name(authority: &str) -> String {
+/// The name in a `Host` header or an origin's authority, without its port (nor an IPv6 address's
+/// brackets). Runs for every request: it borrows, never allocates.
+fn host_name(authority: &str) -> &str {
     let authority = authority.trim();
-    let name = match authority.strip_prefix('[') {
+    match authority.strip_prefix('[') {
         Some(rest) => rest.split(']').next().unwrap_or(rest),
         None => match authority.rsplit_once(':') {
             Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
             _ => authority,
         },
-    };
-    name.to_ascii_lowercase()
+    }
+}
+
+/// Whether `name` ends with `suffix`, ignoring ASCII case.
+fn ends_with_ignoring_case(name: &str, suffix: &str) -> bool {
+    name.len() >= suffix.len() && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// `localhost`, a `*.localhost` name (browsers resolve both to the machine itself), or a loopback
@@ -124,7 +129,7 @@ fn host_name(authority: &str) -> String {
 fn is_loopback_name(name: &str) -> bool {
     let name = name.trim().trim_start_matches('[').trim_end_matches(']');
     name.eq_ignore_ascii_case("localhost")
-        || name.to_ascii_lowercase().ends_with(".localhost")
+        || ends_with_ignoring_case(name, ".localhost")
         || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
@@ -133,7 +138,7 @@ fn is_local_origin(origin: &str) -> bool {
     let Some((scheme, authority)) = origin.split_once("://") else { return false };
     (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
         && !authority.contains(['/', '@'])
-        && is_loopback_name(&host_name(authority))
+        && is_loopback_name(host_name(authority))
 }
 
 fn set_header(response: &mut ApiResponse, name: &'static str, value: &str) {
@@ -216,7 +221,8 @@ mod tests {
 
     #[test]
     fn host_names_lose_their_port() {
-        assert_eq!(host_name("LocalHost:8283"), "localhost");
+        assert_eq!(host_name("LocalHost:8283"), "LocalHost");
+        assert!(is_loopback_name("LocalHost") && is_loopback_name("App.LOCALHOST"));
         assert_eq!(host_name("[::1]:8283"), "::1");
         assert_eq!(host_name("evil.example"), "evil.example");
         assert!(is_loopback_name("127.0.0.1") && is_loopback_name("::1") && is_loopback_name("[::1]"));
