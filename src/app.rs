@@ -45,6 +45,8 @@ pub struct App {
     /// Serve the admin page; from this folder when set (else the compiled-in copy).
     admin_ui: bool,
     ui_dir: Option<std::path::PathBuf>,
+    /// Turns true at shutdown, which ends the live journal streams.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 /// Why the application could not start.
@@ -115,6 +117,7 @@ impl App {
             log_requests: config.log_requests,
             admin_ui: config.admin_ui,
             ui_dir: config.ui_dir.clone(),
+            closing: tokio::sync::watch::Sender::new(false),
         })
     }
 
@@ -303,6 +306,16 @@ impl App {
             return Some(admin::Opening::Refused(refusal));
         }
         Some(admin::open_stream(self, request))
+    }
+
+    /// What a live journal stream watches to end when the server shuts down.
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Ends the live journal streams, so that a shutdown does not wait for their clients.
+    pub fn close_streams(&self) {
+        self.closing.send_replace(true);
     }
 
     /// The journal's entries, oldest first, as [`crate::MockServer::requests`] gives them.

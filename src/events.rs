@@ -39,9 +39,10 @@ impl Body for EventBody {
 }
 
 /// Starts the task that follows the journal for one client, and the body that carries what it
-/// sends. `closing` turns true when the server shuts down.
-pub fn stream(app: Arc<App>, start: StreamStart, closing: watch::Receiver<bool>) -> EventBody {
+/// sends, until the client goes or the server shuts down.
+pub fn stream(app: Arc<App>, start: StreamStart) -> EventBody {
     let (sender, receiver) = mpsc::channel(BATCH);
+    let closing = app.closing();
     tokio::spawn(follow(app, start, sender, closing));
     EventBody(receiver)
 }

@@ -13,7 +13,7 @@
 //!   `access-control-allow-origin`.
 
 use crate::http::{json, respond, ApiRequest, ApiResponse};
-use hyper::header::{HeaderName, HeaderValue};
+use hyper::header::{HeaderName, HeaderValue, HOST, ORIGIN};
 use hyper::StatusCode;
 use std::net::IpAddr;
 
@@ -44,7 +44,7 @@ impl Origins {
     /// A request refused before anything else looks at it: a Host the check does not pass, or a
     /// cross-origin request to the admin API. Both are 403 with a one-line JSON error.
     pub fn refusal(&self, request: &ApiRequest) -> Option<ApiResponse> {
-        if let (Some(allowed), Some(host)) = (&self.hosts, request.header("host")) {
+        if let (Some(allowed), Some(host)) = (&self.hosts, header(request, HOST)) {
             let name = host_name(host);
             if !is_loopback_name(name) && !allowed.iter().any(|a| names(a, name)) {
                 return Some(forbidden(&format!(
@@ -54,7 +54,7 @@ impl Origins {
             }
         }
         if is_admin(&request.path) {
-            if let Some(origin) = request.header("origin") {
+            if let Some(origin) = header(request, ORIGIN) {
                 if !self.same_origin(request, origin) && !self.admin_allows(origin) {
                     return Some(forbidden(&format!(
                         "cross-origin requests to the admin API are refused (Origin {origin:?}); \
@@ -68,7 +68,7 @@ impl Origins {
 
     /// The origin to name in `access-control-allow-origin` for this request, if it may have one.
     pub fn allowed_origin<'r>(&self, request: &'r ApiRequest) -> Option<&'r str> {
-        let origin = request.header("origin").filter(|_| self.cors)?;
+        let origin = header(request, ORIGIN).filter(|_| self.cors)?;
         let allowed = match is_admin(&request.path) {
             true => self.admin_allows(origin),
             false => is_local_origin(origin) || self.api.iter().any(|a| a == "*" || a.eq_ignore_ascii_case(origin)),
@@ -82,7 +82,7 @@ impl Origins {
 
     /// Whether `origin` is the server's own, as the request's `Host` names it (the admin page).
     fn same_origin(&self, request: &ApiRequest, origin: &str) -> bool {
-        let Some(host) = request.header("host") else { return false };
+        let Some(host) = header(request, HOST) else { return false };
         let origin = origin.to_ascii_lowercase();
         let host = host.to_ascii_lowercase();
         ["http://", "https://"].iter().any(|scheme| origin.strip_prefix(scheme) == Some(host.as_str()))
@@ -96,6 +96,12 @@ fn names(entry: &str, host: &str) -> bool {
         Some(domain) => host.eq_ignore_ascii_case(domain) || ends_with_ignoring_case(host, entry),
         None => host.eq_ignore_ascii_case(entry),
     }
+}
+
+/// A header by its constant name: every request looks up two, and a name given as text would be
+/// parsed each time.
+fn header(request: &ApiRequest, name: HeaderName) -> Option<&str> {
+    request.headers.get(name).and_then(|value| value.to_str().ok())
 }
 
 fn is_admin(path: &str) -> bool {
@@ -128,9 +134,11 @@ fn ends_with_ignoring_case(name: &str, suffix: &str) -> bool {
 /// address.
 fn is_loopback_name(name: &str) -> bool {
     let name = name.trim().trim_start_matches('[').trim_end_matches(']');
-    name.eq_ignore_ascii_case("localhost")
-        || ends_with_ignoring_case(name, ".localhost")
-        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    match name.as_bytes().first() {
+        // Only an address can start so (loopback ones: `127.…`, `::1`, `0:…:1`).
+        Some(b'0'..=b'9' | b':') => name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()),
+        _ => name.eq_ignore_ascii_case("localhost") || ends_with_ignoring_case(name, ".localhost"),
+    }
 }
 
 /// An `http(s)` origin on `localhost`, a loopback address, any port: a dev server on this machine.

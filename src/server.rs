@@ -42,8 +42,6 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, limits: Limits, shutdow
     let graceful = GracefulShutdown::new();
     let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let max_body_bytes = limits.max_body_bytes;
-    // Tells the live journal streams to end, so that shutdown does not wait for their clients.
-    let (closing, closing_streams) = tokio::sync::watch::channel(false);
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -65,12 +63,10 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, limits: Limits, shutdow
                 };
                 let _ = stream.set_nodelay(true);
                 let app = app.clone();
-                let closing_streams = closing_streams.clone();
                 let service = service_fn(move |request| {
                     let app = app.clone();
-                    let closing_streams = closing_streams.clone();
                     async move {
-                        match answer(&app, request, max_body_bytes, closing_streams).await {
+                        match answer(&app, request, max_body_bytes).await {
                             Some(response) => Ok(response),
                             // Returning an error makes hyper close the connection unanswered.
                             None => Err(DroppedByFault),
@@ -91,7 +87,7 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, limits: Limits, shutdow
         }
     }
     drop(listener);
-    let _ = closing.send(true);
+    app.close_streams();
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
 }
 
@@ -114,12 +110,7 @@ fn whole(response: ApiResponse) -> Answer {
     response.map(|body| Either::Left(Full::new(body)))
 }
 
-async fn answer(
-    app: &Arc<App>,
-    request: Request<Incoming>,
-    max_body_bytes: usize,
-    closing_streams: tokio::sync::watch::Receiver<bool>,
-) -> Option<Answer> {
+async fn answer(app: &Arc<App>, request: Request<Incoming>, max_body_bytes: usize) -> Option<Answer> {
     let (parts, body) = request.into_parts();
     let body: Bytes = match Limited::new(body, max_body_bytes).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -140,7 +131,7 @@ async fn answer(
     };
     match app.open_stream(&request) {
         Some(Opening::Open(start)) => {
-            let body = crate::events::stream(app.clone(), start, closing_streams);
+            let body = crate::events::stream(app.clone(), start);
             let mut response = Response::new(Either::Right(body));
             let headers = response.headers_mut();
             headers.insert(hyper::header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
