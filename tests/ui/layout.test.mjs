@@ -112,6 +112,23 @@ test('served from the binary: /__admin/ui redirects, files have their types, the
   await page.close();
 });
 
+test('opened as localhost rather than 127.0.0.1, its own writes are same-origin and go through', async () => {
+  const local = server.url.replace('127.0.0.1', 'localhost');
+  const { page, errors } = await openPage(browser.context, `${local}/__admin/ui/#faults`);
+  await ready(page);
+  const form = page.locator('#fault-form');
+  await form.getByLabel('Path pattern').fill('/ui-localhost/*');
+  await form.getByLabel('Status').fill('418');
+  await form.getByRole('button', { name: 'Add fault' }).click();
+  await page.waitForSelector('#faults-table tbody tr:has-text("/ui-localhost/*")');
+  const { json } = await call(server.url, 'GET', '/__admin/faults');
+  const added = json.faults.find((f) => f.path === '/ui-localhost/*');
+  assert.ok(added, 'the fault reached the server');
+  await call(server.url, 'DELETE', `/__admin/faults/${added.id}`);
+  assertNoErrors(errors);
+  await page.close();
+});
+
 test('semantic HTML: the nav has exactly the four items, controls have labels, tables have headers', async () => {
   const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/`);
   await ready(page);
