@@ -76,6 +76,7 @@ mod section;
 mod server;
 mod store;
 mod vendor;
+pub mod verify;
 
 pub use clock::Clock;
 pub use config::{Config, DEFAULT_PORT};
