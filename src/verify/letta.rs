@@ -367,6 +367,46 @@ pub fn scenarios() -> Vec<Scenario> {
         ),
         Scenario::new(
             "letta",
+            "numbers",
+            vec![
+                Step::new("POST", BASE)
+                    // Written as text: these spellings are the point, and a transcript wants one line.
+                    .text(concat!(
+                        r#"{"identifier_key":"{s}-a","name":"{s}-A","identity_type":"user","properties":["#,
+                        r#"{"key":"big","value":1e16,"type":"number"},"#,
+                        r#"{"key":"max","value":1.7976931348623157e308,"type":"number"},"#,
+                        r#"{"key":"negzero","value":-0.0,"type":"number"},"#,
+                        r#"{"key":"tiny","value":1.5e-7,"type":"number"},"#,
+                        r#"{"key":"int","value":12345678901234567,"type":"number"},"#,
+                        r#"{"key":"exp","value":2E+3,"type":"json"}]}"#,
+                    ))
+                    .save("a"),
+                get(&one("a")),
+                Step::new("PATCH", one("a")).text(r#"{"properties":[{"key":"big","value":100000000000000000000,"type":"number"}]}"#),
+                delete("a"),
+            ],
+        ),
+        Scenario::new(
+            "letta",
+            "hostile-values",
+            vec![
+                Step::new("POST", BASE)
+                    .json(json!({"identifier_key": "{s}-nul", "name": "{s}-a\u{0}b", "identity_type": "user"}))
+                    .save("nul"),
+                Step::new("POST", BASE)
+                    .text(r#"{"identifier_key":"{s}-nan","name":"{s}-nan","identity_type":"user","properties":[{"key":"x","value":NaN,"type":"number"}]}"#)
+                    .save("nan"),
+                Step::new("POST", BASE).text("null").save("null"),
+                Step::new("POST", BASE)
+                    .text(r#"{"identifier_key":"{s}-first","identifier_key":"{s}-dup","name":"{s}-dup","identity_type":"user"}"#)
+                    .save("dup"),
+                list("limit=%205%20"),
+                list(""),
+                delete("dup"),
+            ],
+        ),
+        Scenario::new(
+            "letta",
             "create-unknown-agent",
             vec![
                 Step::new("POST", BASE)

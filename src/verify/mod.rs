@@ -523,10 +523,14 @@ impl Runner {
         let api = self.options.api;
         let headers = self.headers(Auth::Configured, false);
         let mut failed = Vec::new();
-        let created: Vec<String> = std::mem::take(&mut self.live.created).into_iter().collect();
+        // An id leaves `created` only once deleted, so a second interrupt can say what is left.
+        let created: Vec<String> = self.live.created.iter().cloned().collect();
         for id in created {
-            if let Err(why) = self.delete(&id, &headers).await {
-                failed.push(format!("{id} ({why})"));
+            match self.delete(&id, &headers).await {
+                Ok(()) => {
+                    self.live.created.remove(&id);
+                }
+                Err(why) => failed.push(format!("{id} ({why})")),
             }
         }
         // Sweep: list what still carries the prefix, delete it, until nothing is left.
@@ -639,9 +643,22 @@ pub async fn main(args: VerifyArgs) -> u8 {
         _ = interrupted => true,
     };
     if was_interrupted {
-        let _ = writeln!(stdout, "interrupted: deleting this run's identities");
+        let _ = writeln!(stdout, "interrupted: deleting this run's identities (Ctrl-C again stops that)");
     }
-    let leftovers = runner.clean_up().await;
+    let leftovers = match interrupt_signal() {
+        Ok(again) => {
+            tokio::select! {
+                leftovers = runner.clean_up() => leftovers,
+                _ = again => {
+                    let _ = writeln!(stdout, "interrupted again: clean-up stopped");
+                    let mut left: Vec<String> = runner.live.created.iter().cloned().collect();
+                    left.push(format!("any other identity whose key starts with {}", runner.run));
+                    left
+                }
+            }
+        }
+        Err(_) => runner.clean_up().await,
+    };
     let mut status = report::closing(&runner.results, &mut stdout);
     if let Some(path) = &args.junit {
         if let Err(error) = std::fs::write(path, report::junit(&runner.results, runner.options.api.name())) {

@@ -23,6 +23,7 @@ const SORT: &str = "`sort_by` direction";
 const TAGS: &str = "Tag filter with several tags";
 const METRICS: &str = "Metrics without fixtures";
 const UNKNOWN_FIELDS: &str = "Unknown fields in a body";
+const NULL_FIELD: &str = "`null` in a request body";
 
 fn create(name: &'static str, tags: &[&str]) -> Step {
     let tags: Vec<String> = tags.iter().map(|t| format!("{{s}}-{t}")).collect();
@@ -114,6 +115,7 @@ pub fn scenarios() -> Vec<Scenario> {
                 Step::new("PATCH", one("a")).json(json!({"external_id": "{s}-other"})).inferred(UNKNOWN_FIELDS),
                 Step::new("PATCH", format!("{BASE}/{{s}}-a")).json(json!({"avatar_url": "https://example.com/b.png"})),
                 Step::new("PATCH", one("a")).json(json!({"tags": "nope"})).inferred(MALFORMED),
+                Step::new("PATCH", one("a")).json(json!({"avatar_url": null})).inferred(NULL_FIELD),
                 Step::new("GET", one("a")),
                 delete("a"),
             ],
@@ -213,7 +215,13 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario::new(
             "orq",
             "list-metrics",
-            vec![create("a", &[]), list("include_metrics=true").inferred(METRICS), delete("a")],
+            vec![
+                create("a", &[]),
+                list("include_metrics=true").inferred(METRICS),
+                list("include_budget=true"),
+                list("include_metrics=maybe").inferred(MALFORMED),
+                delete("a"),
+            ],
         ),
         Scenario::new(
             "orq",

@@ -8,9 +8,11 @@ use std::io::Write;
 /// both answers.
 pub fn scenario_block(result: &ScenarioResult, verbose: bool) -> String {
     if result.differences.is_empty() {
-        return format!("ok   {} ({} requests)", result.name, result.steps);
+        return format!("ok   {} ({})", result.name, requests(result.steps));
     }
-    let mut text = format!("DIFF {} ({} of {} requests differ)", result.name, result.differences.len(), result.steps);
+    let differ = if result.differences.len() == 1 { "differs" } else { "differ" };
+    let mut text =
+        format!("DIFF {} ({} of {} {differ})", result.name, result.differences.len(), requests(result.steps));
     for difference in &result.differences {
         let request =
             if verbose { difference.request.clone() } else { super::compare::shorten(&difference.request, Some(240)) };
@@ -25,6 +27,14 @@ pub fn scenario_block(result: &ScenarioResult, verbose: bool) -> String {
         text.push_str(&format!("\n    mock: {}", difference.mock));
     }
     text
+}
+
+fn requests(n: usize) -> String {
+    if n == 1 {
+        "1 request".to_string()
+    } else {
+        format!("{n} requests")
+    }
 }
 
 /// Prints `N passed, M failed` and returns the exit status.
