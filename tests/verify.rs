@@ -335,3 +335,68 @@ fn shape(request: &str) -> String {
     let ids = regex::Regex::new(r"identity-[0-9a-f-]{36}|[0-9A-HJKMNP-TV-Z]{26}").unwrap();
     ids.replace_all(request, "ID").into_owned()
 }
+
+/// The shell examples of the README's section "Checking the mock against your own server"
+/// (`docs-verify-section.md` until it is merged into README.md) run, each against a second
+/// identity-mock standing in for the server it names, and exit 0.
+#[test]
+fn the_documented_examples_run() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let heading = "Checking the mock against your own server";
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let text = match readme.lines().position(|l| l.starts_with('#') && l.ends_with(heading)) {
+        Some(start) => {
+            // The section runs to the next heading of its level or higher, outside code blocks.
+            let lines: Vec<&str> = readme.lines().collect();
+            let level = lines[start].chars().take_while(|c| *c == '#').count();
+            let mut fenced = false;
+            let mut end = lines.len();
+            for (i, line) in lines.iter().enumerate().skip(start + 1) {
+                if line.starts_with("```") {
+                    fenced = !fenced;
+                } else if !fenced && line.starts_with('#') && line.chars().take_while(|c| *c == '#').count() <= level {
+                    end = i;
+                    break;
+                }
+            }
+            lines[start..end].join("\n")
+        }
+        None => std::fs::read_to_string(root.join("docs-verify-section.md")).expect("the section is somewhere"),
+    };
+    let plain = start(&["--port", "0"]);
+    let keyed = start(&["--port", "0", "--api-key", "docs-key"]);
+    let folder = tempfile::tempdir().unwrap();
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let lines: Vec<&str> = text.lines().collect();
+    let mut ran = 0;
+    for (index, line) in lines.iter().enumerate() {
+        if *line != "```sh" {
+            continue;
+        }
+        let marker = lines[index - 1];
+        assert!(marker.starts_with("<!-- readme-sh: elsewhere (tests/verify.rs"), "{marker}");
+        let command = lines[index + 1];
+        assert_eq!(lines[index + 2], "```", "one command per block");
+        let command = command
+            .replace("http://127.0.0.1:8283", &format!("http://{}", plain.address))
+            .replace("https://letta.example.com", &format!("http://{}", keyed.address))
+            .replace("https://api.orq.ai", &format!("http://{}", keyed.address));
+        let run = Command::new("bash")
+            .args(["-euo", "pipefail", "-c", &command])
+            .env("PATH", &path)
+            .env("LETTA_TOKEN", "docs-key")
+            .env("ORQ_API_KEY", "docs-key")
+            .current_dir(folder.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(run.status.success(), "`{command}`: {stdout}\n{}", String::from_utf8_lossy(&run.stderr));
+        if !command.contains("--dry-run") {
+            assert!(closing(&stdout).1 == 0, "{stdout}");
+        }
+        ran += 1;
+    }
+    assert_eq!(ran, 5, "the section's five commands");
+    assert!(folder.path().join("verify-record.txt").exists() && folder.path().join("verify.xml").exists());
+}
