@@ -142,9 +142,12 @@ fn orq_against_a_second_mock_passes_in_both_revisions_and_a_revision_mismatch_fa
 
     let server = start(&["--port", "0", "--api-key", "verify-key", "--orq-api", "v1"]);
     let url = format!("http://{}", server.address);
+    let before = orq_list(&server.address);
     let (code, stdout, stderr) = verify(&["--orq", &url, "--api-key", "verify-key", "--orq-api", "current"]);
     assert_eq!(code, 1, "{stdout}\n{stderr}");
     assert!(stdout.contains("DIFF orq/create-retrieve"), "{stdout}");
+    assert!(stdout.contains("  request 1: POST /v2/identities body={\"external_id\":\"verify-"), "{stdout}");
+    assert_eq!(orq_list(&server.address), before, "the v1 answers' ids are found and deleted too");
     // An error text is the mock's inference: a difference there says so.
     assert!(stdout.contains("inferred behaviour differs (README, orq compatibility table, row"), "{stdout}");
     server.stop();
@@ -225,7 +228,13 @@ fn bad_input_gets_a_clear_error_and_exit_status_2() {
     let (code, stdout, stderr) = verify(&["--letta", "http://127.0.0.1:1"]);
     assert_eq!(code, 2, "{stdout}");
     assert!(stderr.contains("does not answer"), "{stderr}");
-    // A server that is not Letta.
+    // A plain server asked for TLS: the handshake fails, and says so.
+    let server = start(&["--port", "0"]);
+    let (code, _, stderr) = verify(&["--letta", &format!("https://{}", server.address)]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("TLS handshake with 127.0.0.1:"), "{stderr}");
+    server.stop();
+    // A key the server refuses.
     let server = start(&["--port", "0", "--api-key", "only-this"]);
     let (code, _, stderr) = verify(&["--orq", &format!("http://{}", server.address), "--api-key", "another"]);
     assert_eq!(code, 2);

@@ -411,7 +411,8 @@ pub fn scenarios() -> Vec<Scenario> {
             vec![
                 Step::new("POST", BASE)
                     .json(json!({"identifier_key": "{s}-a", "name": "{s}-A", "identity_type": "user",
-                        "agent_ids": ["agent-123e4567-e89b-42d3-8456-426614174000"]}))
+                        // A well-formed id nobody holds: its last part is the run's own.
+                        "agent_ids": ["agent-00000000-0000-4000-8000-{hex}"]}))
                     .save("a"),
                 list(""),
             ],

@@ -587,7 +587,11 @@ pub fn dry_run(options: &Options, out: &mut dyn Write) -> std::io::Result<()> {
     for scenario in &scenarios {
         writeln!(out, "{}", scenario.name)?;
         for step in &scenario.steps {
-            let line = step.describe().replace("{s}", &format!("{run}-{}", scenario.slug)).replace("{p}", &run);
+            let line = step
+                .describe()
+                .replace("{s}", &format!("{run}-{}", scenario.slug))
+                .replace("{p}", &run)
+                .replace("{hex}", &scenario::run_hex(&run));
             let auth = match step.auth {
                 Auth::Configured => "",
                 Auth::Omit => "  [without Authorization]",

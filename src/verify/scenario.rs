@@ -129,7 +129,15 @@ impl Scenario {
     }
 }
 
-/// Fills in `{s}`, `{p}` and `{id:NAME}`; the name of the first id this side lacks otherwise.
+/// Twelve hex digits of the run's own (the prefix's, padded with zeros): an id in the form the
+/// server accepts that no other run, and no one else's data, uses.
+pub fn run_hex(run: &str) -> String {
+    let digits: String = run.chars().filter(char::is_ascii_hexdigit).map(|c| c.to_ascii_lowercase()).collect();
+    let tail = &digits[digits.len().saturating_sub(12)..];
+    format!("{tail:0>12}")
+}
+
+/// Fills in `{s}`, `{p}`, `{hex}` and `{id:NAME}`; the name of the first id this side lacks otherwise.
 pub fn fill(template: &str, run: &str, scenario: &str, ids: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
@@ -141,6 +149,7 @@ pub fn fill(template: &str, run: &str, scenario: &str, ids: &dyn Fn(&str) -> Opt
         match token {
             Some("{s}") => out.push_str(&format!("{run}-{scenario}")),
             Some("{p}") => out.push_str(run),
+            Some("{hex}") => out.push_str(&run_hex(run)),
             Some(t) if t.starts_with("{id:") => {
                 let name = &t[4..t.len() - 1];
                 out.push_str(&ids(name).ok_or_else(|| name.to_string())?);
@@ -170,5 +179,7 @@ mod tests {
         );
         assert_eq!(fill(r#"{"a":{"b":1}}"#, "r", "s", &ids).unwrap(), r#"{"a":{"b":1}}"#);
         assert_eq!(fill("{id:b}", "r", "s", &ids), Err("b".to_string()));
+        assert_eq!(fill("agent-{hex}", "verify-0a1b2c3d4e5f", "s", &ids).unwrap(), "agent-0a1b2c3d4e5f");
+        assert_eq!(run_hex("mine"), "00000000000e");
     }
 }
