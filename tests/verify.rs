@@ -285,6 +285,7 @@ async fn the_scenario_library_passes_against_the_mock_and_covers_every_operation
             only: vec![],
             timeout: Duration::from_secs(10),
             run_prefix: None,
+            ca_file: None,
         };
         let mut runner = Runner::start(options).await.unwrap();
         let mut out = Vec::new();
@@ -408,4 +409,62 @@ fn the_documented_examples_run() {
     }
     assert_eq!(ran, 5, "the section's five commands");
     assert!(folder.path().join("verify-record.txt").exists() && folder.path().join("verify.xml").exists());
+}
+
+/// `--letta https://…`: a TLS proxy (a certificate from a private CA, made with openssl) in front
+/// of a second identity-mock. With `--ca-file` the run passes; without it the certificate is
+/// refused and the run cannot start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_with_a_private_ca() {
+    let folder = tempfile::tempdir().unwrap();
+    let script = r#"set -e
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=verify-test-ca 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr -subj /CN=localhost 2>/dev/null
+        printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > leaf.ext
+        openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out leaf.pem -days 2 -extfile leaf.ext 2>/dev/null"#;
+    let made = Command::new("bash").args(["-c", script]).current_dir(folder.path()).status().expect("bash runs");
+    assert!(made.success(), "openssl made the certificates");
+
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certificates: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(folder.path().join("leaf.pem")).unwrap().map(Result::unwrap).collect();
+    let key = PrivateKeyDer::from_pem_file(folder.path().join("leaf.key")).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certificates, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+
+    let backend = MockServer::start().await;
+    let backend_addr = backend.addr();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let proxy = tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { return };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else { return };
+                let Ok(mut plain) = tokio::net::TcpStream::connect(backend_addr).await else { return };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+            });
+        }
+    });
+
+    let url = format!("https://localhost:{port}");
+    let ca = folder.path().join("ca.pem").to_str().unwrap().to_string();
+    let (code, stdout, stderr) = {
+        let (url, ca) = (url.clone(), ca.clone());
+        tokio::task::spawn_blocking(move || verify(&["--letta", &url, "--ca-file", &ca])).await.unwrap()
+    };
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(closing(&stdout).0 >= 20, "{stdout}");
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || verify(&["--letta", &url])).await.unwrap();
+    assert_eq!(code, 2);
+    assert!(stderr.contains("TLS handshake") && stderr.contains("certificate"), "{stderr}");
+    proxy.abort();
 }

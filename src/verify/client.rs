@@ -60,9 +60,19 @@ impl BaseUrl {
         }
     }
 
-    /// The URL as a server writes it in a redirect's `location`.
+    /// The URL as given.
     pub fn origin(&self) -> String {
         format!("{}://{}{}", if self.tls { "https" } else { "http" }, self.authority(), self.path)
+    }
+
+    /// The URL as a server may write it in a redirect's `location`: as given, or, behind a proxy
+    /// that ends TLS, with `http://` and the Host header's authority.
+    pub fn origins(&self) -> Vec<String> {
+        let mut origins = vec![self.origin()];
+        if self.tls {
+            origins.push(format!("http://{}{}", self.authority(), self.path));
+        }
+        origins
     }
 }
 
@@ -93,10 +103,23 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(base: BaseUrl, timeout: Duration) -> Result<Client, String> {
+    /// `extra_roots`: PEM certificates trusted besides the Mozilla roots (a private CA).
+    pub fn new(base: BaseUrl, timeout: Duration, extra_roots: Option<&[u8]>) -> Result<Client, String> {
         let tls = if base.tls {
             let mut roots = rustls::RootCertStore::empty();
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            if let Some(pem) = extra_roots {
+                use rustls::pki_types::pem::PemObject;
+                let mut added = 0;
+                for certificate in rustls::pki_types::CertificateDer::pem_slice_iter(pem) {
+                    let certificate = certificate.map_err(|e| format!("--ca-file: {e}"))?;
+                    roots.add(certificate).map_err(|e| format!("--ca-file: {e}"))?;
+                    added += 1;
+                }
+                if added == 0 {
+                    return Err("--ca-file holds no PEM certificate".into());
+                }
+            }
             let provider = Arc::new(rustls::crypto::ring::default_provider());
             let mut config = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()

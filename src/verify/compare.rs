@@ -46,18 +46,22 @@ fn times() -> &'static Regex {
 /// One side's markers for one scenario: each id gets `<id1>`, `<id2>`, … in the order it first
 /// appears in that side's answers, so the same step on both sides gets the same markers.
 pub struct Normalizer {
-    origin: String,
+    origins: Vec<String>,
     ids: HashMap<String, String>,
 }
 
 impl Normalizer {
-    /// `origin` is this side's base URL as servers write it back (in `location`).
-    pub fn new(origin: &str) -> Normalizer {
-        Normalizer { origin: origin.to_string(), ids: HashMap::new() }
+    /// `origins` are this side's base URL as a server may write it back (in `location`): behind
+    /// a proxy that ends TLS, a server writes `http://` for an `https://` URL.
+    pub fn new(origins: &[String]) -> Normalizer {
+        Normalizer { origins: origins.to_vec(), ids: HashMap::new() }
     }
 
     pub fn text(&mut self, text: &str) -> String {
-        let text = if self.origin.is_empty() { text.to_string() } else { text.replace(&self.origin, "<server>") };
+        let mut text = text.to_string();
+        for origin in self.origins.iter().filter(|o| !o.is_empty()) {
+            text = text.replace(origin.as_str(), "<server>");
+        }
         let text = times().replace_all(&text, "<time>");
         let seen = &mut self.ids;
         ids()
@@ -163,7 +167,7 @@ mod tests {
 
     #[test]
     fn ids_and_times_become_markers_in_order_of_appearance() {
-        let mut n = Normalizer::new("http://127.0.0.1:1");
+        let mut n = Normalizer::new(&["http://127.0.0.1:1".to_string()]);
         let text = n.text(
             r#"{"id":"identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544","at":"2026-11-23T11:38:18.123Z","o":"org-00000000-0000-4000-8000-000000000000","again":"identity-c24cf4cc-c4ac-4722-ab2d-a7cefa5b8544","_id":"01JABCDEFGHJKMNPQRSTVWXYZ0","t":datetime.datetime(2026, 11, 23, 11, 38, 9, 53018, tzinfo=datetime.timezone.utc),"l":"http://127.0.0.1:1/v1/"}"#,
         );

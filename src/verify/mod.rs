@@ -79,6 +79,9 @@ pub struct VerifyArgs {
     /// Seconds to wait for one answer.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,
+    /// Trust the certificates in this PEM file too, for an https server with a private CA.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Which API a run checks.
@@ -164,6 +167,8 @@ pub struct Options {
     pub timeout: Duration,
     /// The run's prefix; a fresh one when `None`.
     pub run_prefix: Option<String>,
+    /// PEM certificates to trust besides the Mozilla roots.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Options {
@@ -193,6 +198,7 @@ impl Options {
             only: args.only.clone(),
             timeout: Duration::from_secs(args.timeout),
             run_prefix: None,
+            ca_file: args.ca_file.clone(),
         })
     }
 
@@ -225,6 +231,7 @@ pub fn fresh_prefix() -> String {
 struct Side {
     client: Client,
     origin: String,
+    origins: Vec<String>,
     /// Ids by the step name that saved them, for the scenario running now.
     saved: HashMap<&'static str, String>,
     counts: HashMap<&'static str, i64>,
@@ -236,9 +243,11 @@ struct Side {
 impl Side {
     fn new(client: Client) -> Side {
         let origin = client.base().origin();
+        let origins = client.base().origins();
         Side {
             client,
-            normalizer: Normalizer::new(&origin),
+            normalizer: Normalizer::new(&origins),
+            origins,
             origin,
             saved: HashMap::new(),
             counts: HashMap::new(),
@@ -249,7 +258,7 @@ impl Side {
     fn start_scenario(&mut self) {
         self.saved.clear();
         self.counts.clear();
-        self.normalizer = Normalizer::new(&self.origin);
+        self.normalizer = Normalizer::new(&self.origins);
     }
 }
 
@@ -331,8 +340,12 @@ impl Runner {
             .await
             .map_err(|e| format!("the in-process identity-mock did not start: {e}"))?;
         let mock_url = BaseUrl::parse(&mock_server.uri())?;
-        let live = Side::new(Client::new(options.live.clone(), options.timeout)?);
-        let mock = Side::new(Client::new(mock_url, options.timeout)?);
+        let extra_roots = match &options.ca_file {
+            Some(path) => Some(std::fs::read(path).map_err(|e| format!("--ca-file {}: {e}", path.display()))?),
+            None => None,
+        };
+        let live = Side::new(Client::new(options.live.clone(), options.timeout, extra_roots.as_deref())?);
+        let mock = Side::new(Client::new(mock_url, options.timeout, None)?);
         let mut runner =
             Runner { options, run, live, mock, _mock_server: mock_server, results: Vec::new(), exchanges: Vec::new() };
         runner.preflight().await?;
