@@ -280,12 +280,14 @@ async fn the_scenario_library_passes_against_the_mock_and_covers_every_operation
             api,
             live: BaseUrl::parse(&live.uri()).unwrap(),
             credential: Some("k".into()),
-            project_id: None,
+            // The mock ignores X-Project-Id, as the real server does on this route.
+            project_id: (api == Api::Letta).then(|| "verify-project".to_string()),
             verbose: false,
             only: vec![],
             timeout: Duration::from_secs(10),
             run_prefix: None,
             ca_file: None,
+            replay: None,
         };
         let mut runner = Runner::start(options).await.unwrap();
         let mut out = Vec::new();
@@ -407,7 +409,7 @@ fn the_documented_examples_run() {
         }
         ran += 1;
     }
-    assert_eq!(ran, 5, "the section's five commands");
+    assert_eq!(ran, 6, "the section's six commands");
     assert!(folder.path().join("verify-record.txt").exists() && folder.path().join("verify.xml").exists());
 }
 
@@ -467,4 +469,37 @@ async fn https_with_a_private_ca() {
     assert_eq!(code, 2);
     assert!(stderr.contains("TLS handshake") && stderr.contains("certificate"), "{stderr}");
     proxy.abort();
+}
+
+/// A run against a real Letta 0.16.8 (`../shared/real-letta/`, holding other data), recorded with
+/// `--record`, replays against the mock without a difference. After a change to the Letta
+/// scenarios, record it again: `identity-mock verify --letta http://127.0.0.1:18283 --record
+/// tests/data/letta/verify.real-responses.txt`.
+#[test]
+fn the_recorded_real_letta_run_replays_without_a_difference() {
+    let recording = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/letta/verify.real-responses.txt");
+    let text = std::fs::read_to_string(recording).unwrap();
+    assert!(text.contains("\nserver: uvicorn\n"), "recorded from the real server");
+    let (code, stdout, stderr) = verify(&["--replay", recording]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let (passed, failed) = closing(&stdout);
+    assert!(passed >= 20 && failed == 0, "{stdout}");
+    assert_eq!(passed, identity_mock::verify::library(Api::Letta).len(), "every Letta scenario is in the recording");
+
+    // A recording whose duplicate create answered 200 instead of 409: the replay names it.
+    let folder = tempfile::tempdir().unwrap();
+    let tampered = folder.path().join("tampered.txt");
+    let at = text.find("### letta_create-duplicate_2: ").unwrap();
+    let status = at + text[at..].find("HTTP/1.1 409 Conflict").unwrap();
+    let changed = format!("{}HTTP/1.1 200 OK{}", &text[..status], &text[status + "HTTP/1.1 409 Conflict".len()..]);
+    std::fs::write(&tampered, changed).unwrap();
+    let (code, stdout, _) = verify(&["--replay", tampered.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("DIFF letta/create-duplicate (1 of 3 requests differs)"), "{stdout}");
+    assert!(stdout.contains("  request 2: POST /v1/identities/ body="), "{stdout}");
+    assert_eq!(closing(&stdout), (passed - 1, 1));
+
+    let (code, _, stderr) = verify(&["--replay", "Cargo.toml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a recording made by `identity-mock verify --record`"), "{stderr}");
 }

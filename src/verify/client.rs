@@ -96,15 +96,83 @@ impl Answer {
     }
 }
 
-pub struct Client {
+/// Where the answers come from: a server, or a recording of one (`verify --replay`).
+pub enum Client {
+    Http(HttpClient),
+    Replay(Replay),
+}
+
+impl Client {
+    pub fn base(&self) -> &BaseUrl {
+        match self {
+            Client::Http(client) => client.base(),
+            Client::Replay(replay) => &replay.base,
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: Option<&str>,
+    ) -> Result<Answer, String> {
+        match self {
+            Client::Http(client) => client.send(method, path, headers, body).await,
+            Client::Replay(replay) => replay.next(method, path, body),
+        }
+    }
+}
+
+/// One recorded exchange: the request line as sent and the answer (or why there was none).
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The scenario it belongs to: `letta/create-retrieve`.
+    pub scenario: String,
+    pub method: String,
+    pub path: String,
+    pub body: Option<String>,
+    pub answer: Result<Answer, String>,
+}
+
+/// Answers from a recording, in order: each request must be the one recorded next.
+pub struct Replay {
+    base: BaseUrl,
+    exchanges: Vec<Recorded>,
+    next: parking_lot::Mutex<usize>,
+}
+
+impl Replay {
+    pub fn new(base: BaseUrl, exchanges: Vec<Recorded>) -> Replay {
+        Replay { base, exchanges, next: parking_lot::Mutex::new(0) }
+    }
+
+    fn next(&self, method: &str, path: &str, body: Option<&str>) -> Result<Answer, String> {
+        let mut next = self.next.lock();
+        let Some(recorded) = self.exchanges.get(*next) else {
+            return Err("the recording ends before this request".to_string());
+        };
+        *next += 1;
+        let full_path = format!("{}{path}", self.base.path);
+        if recorded.method != method || recorded.path != full_path || recorded.body.as_deref() != body {
+            return Err(format!(
+                "the recording has {} {} here, not this request (recorded with another version of the scenarios?)",
+                recorded.method, recorded.path
+            ));
+        }
+        recorded.answer.clone()
+    }
+}
+
+pub struct HttpClient {
     base: BaseUrl,
     tls: Option<tokio_rustls::TlsConnector>,
     timeout: Duration,
 }
 
-impl Client {
+impl HttpClient {
     /// `extra_roots`: PEM certificates trusted besides the Mozilla roots (a private CA).
-    pub fn new(base: BaseUrl, timeout: Duration, extra_roots: Option<&[u8]>) -> Result<Client, String> {
+    pub fn new(base: BaseUrl, timeout: Duration, extra_roots: Option<&[u8]>) -> Result<HttpClient, String> {
         let tls = if base.tls {
             let mut roots = rustls::RootCertStore::empty();
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -131,7 +199,7 @@ impl Client {
         } else {
             None
         };
-        Ok(Client { base, tls, timeout })
+        Ok(HttpClient { base, tls, timeout })
     }
 
     pub fn base(&self) -> &BaseUrl {

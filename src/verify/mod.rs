@@ -17,7 +17,7 @@ pub use client::BaseUrl;
 pub use scenario::{Auth, Check, Scenario, Step};
 
 use crate::{Config, FixtureSource, MockServer, Revision};
-use client::{Answer, Client};
+use client::{Answer, Client, HttpClient, Recorded, Replay};
 use compare::{Normalizer, Seen};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -39,7 +39,7 @@ identity-mock, and report every difference.\n\nIt touches only identities it cre
 (verify-<12 hex digits>), every list is scoped to that prefix, and they are deleted at the end, after a failure or \
 Ctrl-C too.\n\nExit status: 0 when nothing differs, 1 when something does, 2 when it could not run (or was \
 interrupted).",
-    group(clap::ArgGroup::new("target").required(true).args(["letta", "orq"]))
+    group(clap::ArgGroup::new("target").required(true).args(["letta", "orq", "replay"]))
 )]
 pub struct VerifyArgs {
     /// A Letta server's base URL, e.g. http://127.0.0.1:8283.
@@ -82,6 +82,10 @@ pub struct VerifyArgs {
     /// Trust the certificates in this PEM file too, for an https server with a private CA.
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+    /// Instead of a live server, take the answers from FILE, a recording made with --record
+    /// (say, one a user sent back), and compare them with the mock's.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
 }
 
 /// Which API a run checks.
@@ -169,10 +173,31 @@ pub struct Options {
     pub run_prefix: Option<String>,
     /// PEM certificates to trust besides the Mozilla roots.
     pub ca_file: Option<PathBuf>,
+    /// The live side's answers from a recording instead of a server.
+    pub replay: Option<Vec<Recorded>>,
 }
 
 impl Options {
     pub fn from_args(args: &VerifyArgs) -> Result<Options, String> {
+        if args.timeout == 0 {
+            return Err("--timeout must be at least 1 second".into());
+        }
+        if let Some(path) = &args.replay {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("--replay {}: {e}", path.display()))?;
+            let recording = report::parse_transcript(&text).map_err(|e| format!("--replay {}: {e}", path.display()))?;
+            return Ok(Options {
+                api: recording.api,
+                live: recording.live,
+                credential: recording.credentials.then(|| "replay-key".to_string()),
+                project_id: recording.project_id,
+                verbose: args.verbose,
+                only: args.only.clone(),
+                timeout: Duration::from_secs(args.timeout),
+                run_prefix: Some(recording.run),
+                ca_file: None,
+                replay: Some(recording.exchanges),
+            });
+        }
         let (api, url, credential) = match (&args.letta, &args.orq) {
             (Some(url), None) => (Api::Letta, url, args.token.clone()),
             (None, Some(url)) => {
@@ -186,9 +211,6 @@ impl Options {
         };
         let live =
             BaseUrl::parse(url).map_err(|e| format!("{}: {e}", if api == Api::Letta { "--letta" } else { "--orq" }))?;
-        if args.timeout == 0 {
-            return Err("--timeout must be at least 1 second".into());
-        }
         Ok(Options {
             api,
             live,
@@ -199,6 +221,7 @@ impl Options {
             timeout: Duration::from_secs(args.timeout),
             run_prefix: None,
             ca_file: args.ca_file.clone(),
+            replay: None,
         })
     }
 
@@ -207,6 +230,8 @@ impl Options {
         library(self.api)
             .into_iter()
             .filter(|s| self.only.is_empty() || self.only.iter().any(|o| s.name.contains(o)))
+            // A recording holds the scenarios it was made with.
+            .filter(|s| self.replay.as_ref().is_none_or(|r| r.iter().any(|e| e.scenario == s.name)))
             .collect()
     }
 }
@@ -344,11 +369,18 @@ impl Runner {
             Some(path) => Some(std::fs::read(path).map_err(|e| format!("--ca-file {}: {e}", path.display()))?),
             None => None,
         };
-        let live = Side::new(Client::new(options.live.clone(), options.timeout, extra_roots.as_deref())?);
-        let mock = Side::new(Client::new(mock_url, options.timeout, None)?);
+        let live = match options.replay.clone() {
+            Some(exchanges) => Client::Replay(Replay::new(options.live.clone(), exchanges)),
+            None => Client::Http(HttpClient::new(options.live.clone(), options.timeout, extra_roots.as_deref())?),
+        };
+        let replaying = matches!(live, Client::Replay(_));
+        let live = Side::new(live);
+        let mock = Side::new(Client::Http(HttpClient::new(mock_url, options.timeout, None)?));
         let mut runner =
             Runner { options, run, live, mock, _mock_server: mock_server, results: Vec::new(), exchanges: Vec::new() };
-        runner.preflight().await?;
+        if !replaying {
+            runner.preflight().await?;
+        }
         Ok(runner)
     }
 
@@ -533,6 +565,9 @@ impl Runner {
     /// carries the run's prefix (a create whose answer was lost). Returns the ids it could not
     /// delete.
     pub async fn clean_up(&mut self) -> Vec<String> {
+        if self.options.replay.is_some() {
+            return Vec::new();
+        }
         let api = self.options.api;
         let headers = self.headers(Auth::Configured, false);
         let mut failed = Vec::new();
@@ -684,7 +719,7 @@ pub async fn main(args: VerifyArgs) -> u8 {
         }
     }
     if let Some(path) = &args.record {
-        if let Err(error) = std::fs::write(path, report::transcript(&runner.exchanges, &runner.options)) {
+        if let Err(error) = std::fs::write(path, report::transcript(&runner.exchanges, &runner.options, &runner.run)) {
             eprintln!("identity-mock verify: cannot write {}: {error}", path.display());
             status = EXIT_COULD_NOT_RUN;
         }

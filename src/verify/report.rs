@@ -1,7 +1,9 @@
 //! What `verify` prints and writes: a block per scenario, the closing line, JUnit XML, and the
 //! live exchanges as a transcript.
 
-use super::{Exchange, Options, ScenarioResult, EXIT_DIFFERENT, EXIT_SAME};
+use super::client::{Answer, BaseUrl, Recorded};
+use super::{Api, Exchange, Options, ScenarioResult, EXIT_DIFFERENT, EXIT_SAME};
+use crate::Revision;
 use std::io::Write;
 
 /// `ok   letta/create-retrieve (3 requests)`, or `DIFF …` followed by each differing request and
@@ -106,7 +108,7 @@ pub fn junit(results: &[ScenarioResult], api: &str) -> String {
 /// The live exchanges in the format of `tests/data/letta/identities.real-responses.txt`, which
 /// `tests/letta_replay.rs` reads: `### name: METHOD PATH[ body=BODY]`, the status line, the
 /// headers, an empty line, the body on one line, an empty line.
-pub fn transcript(exchanges: &[Exchange], options: &Options) -> String {
+pub fn transcript(exchanges: &[Exchange], options: &Options, run: &str) -> String {
     let mut out = format!(
         "# Recorded HTTP exchanges with {} by `identity-mock verify` {}\n",
         options.live.origin(),
@@ -115,6 +117,17 @@ pub fn transcript(exchanges: &[Exchange], options: &Options) -> String {
     out.push_str(
         "# Requests made in the order shown (state carries over between them). Identity IDs are random per run.\n",
     );
+    // What `verify --replay` needs to send the same requests again.
+    let api = match options.api {
+        Api::Letta => "letta",
+        Api::Orq(Revision::Current) => "orq current",
+        Api::Orq(Revision::V1) => "orq v1",
+    };
+    out.push_str(&format!("# api: {api}\n# live server: {}\n# run prefix: {run}\n", options.live.origin()));
+    out.push_str(&format!("# credentials: {}\n", if options.credential.is_some() { "given" } else { "none" }));
+    if let Some(project) = &options.project_id {
+        out.push_str(&format!("# project id: {project}\n"));
+    }
     for exchange in exchanges {
         let name = exchange.name.replace(['/', ' '], "_");
         let path = format!("{}{}", options.live.path, exchange.request.path);
@@ -138,6 +151,81 @@ pub fn transcript(exchanges: &[Exchange], options: &Options) -> String {
         }
     }
     out
+}
+
+/// A recording read back: what `verify --replay` needs.
+pub struct Recording {
+    pub api: Api,
+    pub live: BaseUrl,
+    pub run: String,
+    pub credentials: bool,
+    pub project_id: Option<String>,
+    pub exchanges: Vec<Recorded>,
+}
+
+/// Reads a transcript written by [`transcript`].
+pub fn parse_transcript(text: &str) -> Result<Recording, String> {
+    let field = |name: &str| {
+        text.lines()
+            .take_while(|l| l.starts_with('#') && !l.starts_with("###"))
+            .find_map(|l| l.strip_prefix(&format!("# {name}: ")).map(str::to_string))
+    };
+    let missing = |name: &str| format!("no `# {name}:` line: not a recording made by `identity-mock verify --record`");
+    let api = match field("api").ok_or_else(|| missing("api"))?.as_str() {
+        "letta" => Api::Letta,
+        "orq current" => Api::Orq(Revision::Current),
+        "orq v1" => Api::Orq(Revision::V1),
+        other => return Err(format!("unknown api {other:?}")),
+    };
+    let live = BaseUrl::parse(&field("live server").ok_or_else(|| missing("live server"))?)?;
+    let run = field("run prefix").ok_or_else(|| missing("run prefix"))?;
+    let credentials = field("credentials").as_deref() == Some("given");
+    let mut exchanges = Vec::new();
+    for (index, block) in text.split("\n### ").skip(1).enumerate() {
+        let at = |what: &str| format!("exchange {}: {what}", index + 1);
+        let mut lines = block.lines();
+        let title = lines.next().unwrap_or_default();
+        let (name, request) = title.split_once(": ").ok_or_else(|| at("no `name: request` line"))?;
+        // `letta_create-retrieve_3`: the api, the scenario's slug (no `_` in it), the step.
+        let mut parts = name.splitn(3, '_');
+        let (Some(api_name), Some(slug)) = (parts.next(), parts.next()) else {
+            return Err(at("a name that is not api_scenario_step"));
+        };
+        let (method, rest) = request.split_once(' ').ok_or_else(|| at("no method"))?;
+        let (path, body) = match rest.split_once(" body=") {
+            Some((path, body)) => (path.to_string(), Some(body.to_string())),
+            None => (rest.trim_end().to_string(), None),
+        };
+        let status_line = lines.next().ok_or_else(|| at("no status line"))?;
+        let mut words = status_line.splitn(3, ' ');
+        let status: u16 = words.nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| at("no status"))?;
+        let reason = words.next().unwrap_or_default().to_string();
+        let mut headers = Vec::new();
+        for line in lines.by_ref() {
+            if line.is_empty() {
+                break;
+            }
+            let (k, v) = line.split_once(": ").ok_or_else(|| at("a header line without `: `"))?;
+            headers.push((k.to_string(), v.to_string()));
+        }
+        let response = lines.next().unwrap_or_default().to_string();
+        let answer = if status == 0 {
+            Err(response)
+        } else {
+            Ok(Answer { status, reason, headers, body: bytes::Bytes::from(response) })
+        };
+        exchanges.push(Recorded {
+            scenario: format!("{api_name}/{slug}"),
+            method: method.to_string(),
+            path,
+            body,
+            answer,
+        });
+    }
+    if exchanges.is_empty() {
+        return Err("no exchanges in it".into());
+    }
+    Ok(Recording { api, live, run, credentials, project_id: field("project id"), exchanges })
 }
 
 /// The transcript keeps a body on one line; JSON answers are, a text with a line break is not.
