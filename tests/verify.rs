@@ -124,6 +124,23 @@ fn a_fault_on_create_fails_the_run_and_names_the_request() {
     server.stop();
 }
 
+/// A server with `--fix-upstream-bugs` answers where Letta 0.16.8 has bugs with the documented
+/// intent: each of those answers is a difference (the README section's example output).
+#[test]
+fn a_mock_that_fixes_upstream_bugs_differs_where_the_compatibility_table_says() {
+    let server = start(&["--port", "0", "--fix-upstream-bugs"]);
+    let (code, stdout, _) = verify(&["--letta", &format!("http://{}", server.address)]);
+    assert_eq!(code, 1, "{stdout}");
+    for scenario in
+        ["upsert-missing-key", "upsert-project", "list-cursor-window", "list-limits", "create-unknown-agent"]
+    {
+        assert!(stdout.contains(&format!("DIFF letta/{scenario} ")), "{scenario}: {stdout}");
+    }
+    assert!(stdout.contains("    live: 200 {\"id\":\"<id1>\",\"identifier_key\":\"verify-"), "{stdout}");
+    assert!(stdout.contains("ok   letta/create-retrieve (3 requests)"), "{stdout}");
+    server.stop();
+}
+
 #[test]
 fn orq_against_a_second_mock_passes_in_both_revisions_and_a_revision_mismatch_fails() {
     for revision in ["current", "v1"] {
