@@ -149,7 +149,8 @@ fn orq_against_a_second_mock_passes_in_both_revisions_and_a_revision_mismatch_fa
         // The key's workspace holds the orq fixtures before the run and after it.
         let before = orq_list(&server.address);
         assert!(before.contains("external_id"), "{before}");
-        let (code, stdout, stderr) = verify(&["--orq", &url, "--api-key", "verify-key", "--orq-api", revision]);
+        let (code, stdout, stderr) =
+            verify(&["--orq", &url, "--api-key", "verify-key", "--orq-api", revision, "--pace", "1"]);
         assert_eq!(code, 0, "{revision}: {stdout}\n{stderr}");
         let (passed, failed) = closing(&stdout);
         assert!(passed >= 15 && failed == 0, "{stdout}");
@@ -305,6 +306,7 @@ async fn the_scenario_library_passes_against_the_mock_and_covers_every_operation
             run_prefix: None,
             ca_file: None,
             replay: None,
+            pace: Duration::ZERO,
         };
         let mut runner = Runner::start(options).await.unwrap();
         let mut out = Vec::new();

@@ -82,6 +82,10 @@ pub struct VerifyArgs {
     /// Trust the certificates in this PEM file too, for an https server with a private CA.
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+    /// Wait this many milliseconds before each request to the live server (for a service with a
+    /// rate limit).
+    #[arg(long, value_name = "MILLIS", default_value_t = 0)]
+    pub pace: u64,
     /// Instead of a live server, take the answers from FILE, a recording made with --record
     /// (say, one a user sent back), and compare them with the mock's.
     #[arg(long, value_name = "FILE")]
@@ -175,6 +179,8 @@ pub struct Options {
     pub ca_file: Option<PathBuf>,
     /// The live side's answers from a recording instead of a server.
     pub replay: Option<Vec<Recorded>>,
+    /// A wait before each request to the live server.
+    pub pace: Duration,
 }
 
 impl Options {
@@ -196,6 +202,7 @@ impl Options {
                 run_prefix: Some(recording.run),
                 ca_file: None,
                 replay: Some(recording.exchanges),
+                pace: Duration::ZERO,
             });
         }
         let (api, url, credential) = match (&args.letta, &args.orq) {
@@ -222,6 +229,7 @@ impl Options {
             run_prefix: None,
             ca_file: args.ca_file.clone(),
             replay: None,
+            pace: Duration::from_millis(args.pace),
         })
     }
 
@@ -506,6 +514,9 @@ impl Runner {
         };
         let run = self.run.clone();
         let api = self.options.api;
+        if live && !self.options.pace.is_zero() {
+            tokio::time::sleep(self.options.pace).await;
+        }
         let side = if live { &mut self.live } else { &mut self.mock };
         let lookup = |name: &str| side.saved.get(name).cloned();
         let path = scenario::fill(&step.path, &run, &scenario.slug, &lookup);
