@@ -79,6 +79,7 @@ mod server;
 mod store;
 mod ui;
 mod vendor;
+pub mod verify;
 
 pub use clock::Clock;
 pub use config::{Config, DEFAULT_PORT};

@@ -103,6 +103,14 @@ struct Cli {
     /// Serve test-only routes (a route that panics, to test panic isolation).
     #[arg(long, hide = true)]
     enable_test_routes: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Without a subcommand, identity-mock serves.
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    Verify(identity_mock::verify::VerifyArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -149,6 +157,9 @@ async fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => error.exit(),
     };
+    if let Some(Command::Verify(args)) = cli.command {
+        return ExitCode::from(identity_mock::verify::main(args).await);
+    }
     let fixtures = match (cli.fixtures, cli.empty) {
         (Some(path), true) => {
             // An option on the command line wins over a variable; two of the same kind conflict.
