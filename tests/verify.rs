@@ -176,7 +176,7 @@ fn orq_list(address: &str) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
     write!(
         stream,
-        "GET /v2/identities?limit=50&include_metrics=true HTTP/1.1\r\nhost: x\r\nauthorization: Bearer verify-key\r\n\
+        "GET /v2/identities?limit=50&include_metrics=true HTTP/1.1\r\nhost: localhost\r\nauthorization: Bearer verify-key\r\n\
          connection: close\r\n\r\n"
     )
     .unwrap();
@@ -367,33 +367,29 @@ fn shape(request: &str) -> String {
     ids.replace_all(request, "ID").into_owned()
 }
 
-/// The shell examples of the README's section "Checking the mock against your own server"
-/// (`docs-verify-section.md` until it is merged into README.md) run, each against a second
-/// identity-mock standing in for the server it names, and exit 0.
+/// The shell examples of the README's section "Checking the mock against your own server" run,
+/// each against a second identity-mock standing in for the server it names, and exit 0.
 #[test]
 fn the_documented_examples_run() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let heading = "Checking the mock against your own server";
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let text = match readme.lines().position(|l| l.starts_with('#') && l.ends_with(heading)) {
-        Some(start) => {
-            // The section runs to the next heading of its level or higher, outside code blocks.
-            let lines: Vec<&str> = readme.lines().collect();
-            let level = lines[start].chars().take_while(|c| *c == '#').count();
-            let mut fenced = false;
-            let mut end = lines.len();
-            for (i, line) in lines.iter().enumerate().skip(start + 1) {
-                if line.starts_with("```") {
-                    fenced = !fenced;
-                } else if !fenced && line.starts_with('#') && line.chars().take_while(|c| *c == '#').count() <= level {
-                    end = i;
-                    break;
-                }
-            }
-            lines[start..end].join("\n")
+    let lines: Vec<&str> = readme.lines().collect();
+    let start_line =
+        lines.iter().position(|l| l.starts_with('#') && l.ends_with(heading)).expect("README.md has the section");
+    // The section runs to the next heading of its level or higher, outside code blocks.
+    let level = lines[start_line].chars().take_while(|c| *c == '#').count();
+    let mut fenced = false;
+    let mut end = lines.len();
+    for (i, line) in lines.iter().enumerate().skip(start_line + 1) {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced && line.starts_with('#') && line.chars().take_while(|c| *c == '#').count() <= level {
+            end = i;
+            break;
         }
-        None => std::fs::read_to_string(root.join("docs-verify-section.md")).expect("the section is somewhere"),
-    };
+    }
+    let text = lines[start_line..end].join("\n");
     let plain = start(&["--port", "0"]);
     let keyed = start(&["--port", "0", "--api-key", "docs-key"]);
     let folder = tempfile::tempdir().unwrap();
