@@ -213,6 +213,7 @@ impl App {
                 query: request.query,
                 request_body: Body::copy(&request.body),
                 status: response.as_ref().map_or(0, |r| r.status().as_u16()),
+                response_headers: response.as_ref().map_or_else(Headers::none, |r| Headers::copy(r.headers())),
                 response_body: response.as_ref().map_or_else(Body::empty, |r| Body::keep(r.body())),
                 time_micros: answered.time_micros,
                 duration_micros: answered.duration_micros,

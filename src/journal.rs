@@ -42,6 +42,9 @@ pub struct RecordedRequest {
     pub request_json: Option<Value>,
     /// 0 marks a connection that a fault dropped.
     pub status: u16,
+    /// The response's headers as the server built them, names in lower case (the `date`,
+    /// `content-length` and `connection` headers the socket layer adds are not among them).
+    pub response_headers: Map<String, Value>,
     pub response_body: String,
     pub response_body_truncated: bool,
     /// The response body parsed, when it is whole and JSON.
@@ -67,6 +70,7 @@ pub struct Entry {
     pub request_body: Body,
     /// 0 marks a connection that a fault dropped.
     pub status: u16,
+    pub response_headers: Headers,
     pub response_body: Body,
     pub time_micros: i64,
     pub duration_micros: u64,
@@ -97,6 +101,11 @@ impl Headers {
             text.push('\n');
         }
         Headers(text.into_boxed_str())
+    }
+
+    /// No headers (a dropped connection's answer).
+    pub fn none() -> Headers {
+        Headers(Box::from(""))
     }
 
     /// (name, value) pairs in the order received; names are lower case.
@@ -200,6 +209,7 @@ impl Entry {
             path: self.path.clone(),
             query: self.query.clone(),
             request_headers: self.headers.to_map(),
+            response_headers: self.response_headers.to_map(),
             request_body: self.request_body.text(),
             request_body_truncated: self.request_body.truncated,
             request_json: self.request_body.json(),
@@ -394,6 +404,7 @@ mod tests {
             path: path.into(),
             query: String::new(),
             headers: Headers::copy(&HeaderMap::new()),
+            response_headers: Headers::copy(&HeaderMap::new()),
             request_body: Body::empty(),
             status,
             response_body: Body::keep(&Bytes::from_static(b"{}")),

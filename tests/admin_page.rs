@@ -77,6 +77,8 @@ async fn a_client_sees_the_requests_made_after_it_connected_in_order() {
     assert_eq!(seen[0]["seq"], 2);
     assert!(seen.iter().all(|e| e["operation"] == "identities.create" && e["status"] == 200 && e["api"] == "letta"));
     assert!(seen[0]["time"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(seen[0]["request_headers"]["content-type"], "application/json");
+    assert_eq!(seen[0]["response_headers"]["content-type"], "application/json", "the page shows both sides' headers");
     server.stop().await.unwrap();
 }
 

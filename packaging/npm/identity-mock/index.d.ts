@@ -49,6 +49,8 @@ export interface RecordedRequest {
   request_json?: unknown;
   /** 0 for a connection a fault dropped. */
   status: number;
+  /** As the server built them, names in lower case (not `date`, `content-length`, `connection`). */
+  response_headers: Record<string, string>;
   response_body: string;
   response_body_truncated: boolean;
   /** The response body parsed, when it is whole and JSON. */
