@@ -361,8 +361,9 @@ class IdentityMock:
     ) -> List[Dict[str, Any]]:
         """The request journal, oldest first, as dicts: ``time``, ``namespace``, ``api``
         (``letta``/``orq``), ``operation`` (``identities.create``, ...), ``method``, ``path``,
-        ``query``, ``status``, ``request_headers``, ``request_body``, ``response_headers`` and ``response_body`` (text),
-        ``request_json`` and ``response_json`` (when the body is JSON), ``duration_micros``.
+        ``query``, ``status``, ``request_headers``, ``request_body``, ``response_headers`` and
+        ``response_body`` (text), ``request_json`` and ``response_json`` (when the body is JSON),
+        ``duration_micros``.
 
         ``path`` may use ``*``; ``limit`` keeps the most recent entries; ``header`` is
         ``"Name:value"`` or ``"Name"`` (or a list of them, all of which must match);
