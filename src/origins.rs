@@ -44,13 +44,11 @@ impl Origins {
     /// A request refused before anything else looks at it: a Host the check does not pass, or a
     /// cross-origin request to the admin API. Both are 403 with a one-line JSON error.
     pub fn refusal(&self, request: &ApiRequest) -> Option<ApiResponse> {
-        if let (Some(allowed), Some(host)) = (&self.hosts, header(request, HOST)) {
-            let name = host_name(host);
-            if !is_loopback_name(name) && !allowed.iter().any(|a| names(a, name)) {
-                return Some(forbidden(&format!(
-                    "Host {host:?} is not allowed: this server answers localhost and loopback addresses; \
-                     start it with --allowed-host {name} to answer that name too"
-                )));
+        if let (Some(allowed), Some(host)) = (&self.hosts, request.headers.get(HOST)) {
+            if is_plain_loopback(host.as_bytes()) {
+                // Almost every request: nothing more to look at.
+            } else if let Some(refusal) = host_refusal(allowed, host.to_str().unwrap_or_default()) {
+                return Some(refusal);
             }
         }
         if is_admin(&request.path) {
@@ -96,6 +94,29 @@ fn names(entry: &str, host: &str) -> bool {
         Some(domain) => host.eq_ignore_ascii_case(domain) || ends_with_ignoring_case(host, entry),
         None => host.eq_ignore_ascii_case(entry),
     }
+}
+
+/// The Hosts nearly every request has, checked byte by byte before any parsing: `127.0.0.1` or
+/// `localhost`, with or without a port.
+fn is_plain_loopback(host: &[u8]) -> bool {
+    let rest = host.strip_prefix(b"127.0.0.1").or_else(|| host.strip_prefix(b"localhost"));
+    match rest {
+        Some([]) => true,
+        Some([b':', port @ ..]) => port.iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
+}
+
+/// The refusal of a `Host` that is not a loopback name nor one of the `allowed` names.
+fn host_refusal(allowed: &[String], host: &str) -> Option<ApiResponse> {
+    let name = host_name(host);
+    if is_loopback_name(name) || allowed.iter().any(|a| names(a, name)) {
+        return None;
+    }
+    Some(forbidden(&format!(
+        "Host {host:?} is not allowed: this server answers localhost and loopback addresses; \
+         start it with --allowed-host {name} to answer that name too"
+    )))
 }
 
 /// A header by its constant name: every request looks up two, and a name given as text would be
@@ -224,6 +245,16 @@ mod tests {
             "http://[::2]:80",
         ] {
             assert!(!is_local_origin(origin), "{origin}");
+        }
+    }
+
+    #[test]
+    fn the_usual_hosts_pass_without_parsing() {
+        for host in ["127.0.0.1", "127.0.0.1:8283", "localhost", "localhost:5173"] {
+            assert!(is_plain_loopback(host.as_bytes()), "{host}");
+        }
+        for host in ["127.0.0.1.evil.example", "localhost.evil.example:80", "localhost:80x", "127.0.0.10"] {
+            assert!(!is_plain_loopback(host.as_bytes()), "{host}");
         }
     }
 
