@@ -418,6 +418,22 @@ mod tests {
     }
 
     #[test]
+    fn a_namespace_resets_to_its_fixtures_or_to_nothing() {
+        let namespaces = registry(usize::MAX);
+        let letta = |namespaces: &Namespaces, name: &str| {
+            namespaces.list().iter().find(|info| info.name == name).map(|info| info.letta_identities)
+        };
+        namespaces.resolve("a", true, || 0).unwrap();
+        namespaces.reset(Some("a"), true, 0);
+        assert_eq!(letta(&namespaces, "a"), Some(0), "reset to nothing");
+        assert_eq!(letta(&namespaces, DEFAULT_NAMESPACE), Some(5), "the others keep theirs");
+        namespaces.reset(Some("a"), false, 0);
+        assert_eq!(letta(&namespaces, "a"), None, "reset to the fixtures: gone until named again");
+        namespaces.resolve("a", false, || 0).unwrap();
+        assert_eq!(letta(&namespaces, "a"), Some(5));
+    }
+
+    #[test]
     fn the_registry_stops_at_its_limit_and_counts_what_it_holds() {
         let namespaces = registry(3);
         assert!(namespaces.resolve("a", true, || 0).is_ok());
