@@ -345,3 +345,115 @@ impl NamespaceInfo {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(headers: &[(&'static str, &str)]) -> ApiRequest {
+        let mut map = hyper::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, hyper::header::HeaderValue::from_str(value).unwrap());
+        }
+        ApiRequest {
+            method: hyper::Method::GET,
+            path: "/".into(),
+            query: String::new(),
+            headers: map,
+            body: bytes::Bytes::new(),
+        }
+    }
+
+    /// A registry of namespaces that start from the bundled fixtures (5 Letta and 4 orq
+    /// identities).
+    fn registry(max: usize) -> Namespaces {
+        let schemas = crate::schema::Schemas::bundled().unwrap();
+        let ids = crate::ids::IdSource::seeded(1);
+        Namespaces::new(Fixtures::load(&crate::FixtureSource::Bundled, schemas, &ids).unwrap(), 0, max)
+    }
+
+    fn names(namespaces: &Namespaces) -> Vec<String> {
+        namespaces.list().into_iter().map(|info| info.name).collect()
+    }
+
+    #[test]
+    fn a_request_names_its_namespace_by_header_then_bearer_key() {
+        let key = |value: &str| bearer_key(&request(&[("authorization", value)])).map(str::to_string);
+        assert_eq!(key("Bearer k-1"), Some("k-1".into()));
+        assert_eq!(key("  bearer   k-2  "), Some("k-2".into()), "scheme in any case, spaces trimmed");
+        assert_eq!(key("Basic k-3"), None, "only the bearer scheme");
+        assert_eq!(key("Bearer"), None);
+        assert_eq!(key("Bearer    "), None, "an empty key is none");
+        assert_eq!(bearer_key(&request(&[])), None);
+        let named = |value: &str| named_namespace(&request(&[(NAMESPACE_HEADER, value)])).map(str::to_string);
+        assert_eq!(named(" team-a "), Some("team-a".into()));
+        assert_eq!(named("   "), None, "a blank header names nothing");
+        let both = request(&[(NAMESPACE_HEADER, "by-header"), ("authorization", "Bearer by-key")]);
+        assert_eq!(namespace_of(&both), "by-header");
+        assert_eq!(namespace_of(&request(&[("authorization", "Bearer by-key")])), "by-key");
+        assert_eq!(namespace_of(&request(&[(NAMESPACE_HEADER, " ")])), DEFAULT_NAMESPACE);
+    }
+
+    #[test]
+    fn a_use_is_recorded_at_most_every_touch_interval() {
+        let namespaces = registry(usize::MAX);
+        let last_used = |namespaces: &Namespaces| {
+            namespaces.list().iter().find(|info| info.name == "a").map(|info| info.last_used_micros)
+        };
+        namespaces.resolve("a", false, || 1_000).unwrap();
+        assert_eq!(last_used(&namespaces), Some(1_000));
+        std::thread::sleep(Duration::from_millis(TOUCH_EVERY_MILLIS + 30));
+        namespaces.resolve("a", false, || 2_000).unwrap();
+        assert_eq!(last_used(&namespaces), Some(2_000), "a use after the interval is recorded");
+        namespaces.resolve("a", false, || 3_000).unwrap();
+        assert_eq!(last_used(&namespaces), Some(2_000), "one right after it is not");
+        std::thread::sleep(Duration::from_millis(TOUCH_EVERY_MILLIS + 30));
+        namespaces.resolve("a", false, || 4_000).unwrap();
+        assert_eq!(last_used(&namespaces), Some(4_000), "nor is the next one after the interval lost");
+    }
+
+    #[test]
+    fn idle_namespaces_go_but_default_and_recent_ones_stay() {
+        let namespaces = registry(usize::MAX);
+        for name in ["a", "b"] {
+            namespaces.resolve(name, false, || 0).unwrap();
+        }
+        assert_eq!(namespaces.drop_idle(Duration::from_secs(3600)), 0, "used within the hour");
+        assert_eq!(names(&namespaces), ["a", "b", DEFAULT_NAMESPACE]);
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(namespaces.drop_idle(Duration::from_millis(1)), 2);
+        assert_eq!(names(&namespaces), [DEFAULT_NAMESPACE], "default is never dropped");
+        assert_eq!(namespaces.drop_idle(Duration::ZERO), 0);
+    }
+
+    #[test]
+    fn a_namespace_resets_to_its_fixtures_or_to_nothing() {
+        let namespaces = registry(usize::MAX);
+        let letta = |namespaces: &Namespaces, name: &str| {
+            namespaces.list().iter().find(|info| info.name == name).map(|info| info.letta_identities)
+        };
+        namespaces.resolve("a", true, || 0).unwrap();
+        namespaces.reset(Some("a"), true, 0);
+        assert_eq!(letta(&namespaces, "a"), Some(0), "reset to nothing");
+        assert_eq!(letta(&namespaces, DEFAULT_NAMESPACE), Some(5), "the others keep theirs");
+        namespaces.reset(Some("a"), false, 0);
+        assert_eq!(letta(&namespaces, "a"), None, "reset to the fixtures: gone until named again");
+        namespaces.resolve("a", false, || 0).unwrap();
+        assert_eq!(letta(&namespaces, "a"), Some(5));
+    }
+
+    #[test]
+    fn the_registry_stops_at_its_limit_and_counts_what_it_holds() {
+        let namespaces = registry(3);
+        assert!(namespaces.resolve("a", true, || 0).is_ok());
+        assert!(namespaces.resolve("b", false, || 0).is_ok());
+        assert_eq!(namespaces.resolve("c", false, || 0).err(), Some(3));
+        assert!(namespaces.resolve("a", false, || 0).is_ok(), "an existing one is still served");
+        assert_eq!(namespaces.counts(), (3, 15, 12), "each starts with the fixtures");
+        let own: Vec<(String, bool)> = namespaces.list().into_iter().map(|info| (info.name, info.own_data)).collect();
+        assert_eq!(own, [("a".into(), true), ("b".into(), false), (DEFAULT_NAMESPACE.into(), true)]);
+        assert!(namespaces.remove("b"));
+        assert!(!namespaces.remove("b"));
+        assert!(namespaces.resolve("c", false, || 0).is_ok(), "room again");
+    }
+}

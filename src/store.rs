@@ -395,6 +395,18 @@ mod tests {
     const ALL: PageBounds = PageBounds { lower: None, upper: None, descending: false, limit: None };
 
     #[test]
+    fn len_and_is_empty_follow_inserts_and_removes() {
+        let collection = Collection::<Item>::default();
+        assert!(collection.is_empty());
+        assert_eq!(collection.len(), 0);
+        collection.insert(item("a", "ka", 1), 1).unwrap();
+        assert!(!collection.is_empty());
+        assert_eq!(collection.len(), 1);
+        assert!(collection.remove("a").is_some());
+        assert!(collection.is_empty());
+    }
+
+    #[test]
     fn unique_key_conflict_names_the_holder_and_changes_nothing() {
         let collection = filled(2);
         assert_eq!(collection.insert(item("other", "k1", 9), 5), Err(WriteError::Conflict("id1".into())));

@@ -433,3 +433,68 @@ async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
     assert_eq!(send(&server, "POST", "/__admin/reset", &[], None).await.status, 200);
     assert_eq!(get(&server, "/v1/blocks/count").await.text(), "0");
 }
+
+/// A fixtures document with `count` identities, agents and blocks, every agent and block linked to
+/// the first identity: more rows than any Letta list shows by default.
+fn many_rows(count: usize) -> String {
+    let bundled: Value = serde_json::from_str(&std::fs::read_to_string("fixtures/letta.json").unwrap()).unwrap();
+    let agent = &bundled["letta"]["agents"][0];
+    let block = &bundled["letta"]["blocks"][0];
+    let agent_id = |i: usize| format!("agent-00000000-0000-4000-8000-{i:012}");
+    let block_id = |i: usize| format!("block-00000000-0000-4000-8000-{i:012}");
+    let identities: Vec<Value> = (0..count)
+        .map(|i| {
+            let (agents, blocks): (Vec<String>, Vec<String>) = if i == 0 {
+                ((0..count).map(agent_id).collect(), (0..count).map(block_id).collect())
+            } else {
+                (vec![], vec![])
+            };
+            json!({"id": format!("identity-00000000-0000-4000-8000-{i:012}"), "identifier_key": format!("key-{i}"),
+                   "name": format!("n{i}"), "identity_type": "user", "agent_ids": agents, "block_ids": blocks})
+        })
+        .collect();
+    let agents: Vec<Value> = (0..count)
+        .map(|i| {
+            let mut agent = agent.clone();
+            agent["id"] = json!(agent_id(i));
+            agent["name"] = json!(format!("agent {i}"));
+            agent["created_at"] = json!(format!("2026-01-05T09:{:02}:{:02}.000000Z", i / 60, i % 60));
+            agent
+        })
+        .collect();
+    let blocks: Vec<Value> = (0..count)
+        .map(|i| {
+            let mut block = block.clone();
+            block["id"] = json!(block_id(i));
+            block
+        })
+        .collect();
+    json!({"letta": {"identities": identities, "agents": agents, "blocks": blocks}}).to_string()
+}
+
+#[tokio::test]
+async fn every_letta_list_shows_50_rows_by_default_and_more_on_request() {
+    const ROWS: usize = 57;
+    let server =
+        support::start(Config { fixtures: FixtureSource::Document(many_rows(ROWS)), ..Config::default() }).await;
+    let linked = "identity-00000000-0000-4000-8000-000000000000";
+    for list in [
+        "/v1/identities/".to_string(),
+        "/v1/agents/".to_string(),
+        "/v1/blocks/".to_string(),
+        format!("/v1/identities/{linked}/agents"),
+        format!("/v1/identities/{linked}/blocks"),
+    ] {
+        let default = get(&server, &list).await;
+        assert_eq!(default.status, 200, "{list}: {}", default.text());
+        assert_eq!(ids(&default.json()).len(), 50, "{list} without a limit: the documented default of 50");
+        let all = ids(&get(&server, &format!("{list}?limit=1000")).await.json());
+        assert_eq!(all.len(), ROWS, "{list}?limit=1000 shows every row");
+        // The default page is the first 50 rows of the whole list, in its order.
+        assert_eq!(ids(&default.json()), all[..50], "{list}");
+        let count = list.strip_suffix('/').map(|collection| format!("{collection}/count"));
+        if let Some(count) = count.filter(|_| !list.contains(linked)) {
+            assert_eq!(get(&server, &count).await.text(), ROWS.to_string(), "{count}");
+        }
+    }
+}

@@ -344,3 +344,43 @@ async fn failed_writes_change_nothing() {
     assert!(patch.json()["message"].as_str().unwrap().contains("tags"), "the message names the field");
     assert_eq!(call(&server, Revision::Current, Op::List, "GET", "/v2/identities?limit=50", None).await.text(), before);
 }
+
+#[tokio::test]
+async fn list_limit_defaults_to_10_and_is_bounded_1_to_50_in_both_revisions() {
+    const ROWS: usize = 55;
+    let server = support::start(Config { fixtures: FixtureSource::Empty, ..config(Revision::Current) }).await;
+    for i in 0..ROWS {
+        let body = serde_json::to_vec(&json!({"external_id": format!("row-{i}"), "display_name": format!("Row {i}")}))
+            .unwrap();
+        let headers = [("authorization", KEY), ("content-type", "application/json")];
+        let created = send(&server, "POST", "/v2/identities", &headers, Some(&body)).await;
+        assert_eq!(created.status, 201, "{}", created.text());
+    }
+    for revision in [Revision::Current, Revision::V1] {
+        let name = if revision == Revision::V1 { "v1" } else { "current" };
+        let list = |query: &str| {
+            let (server, path) = (&server, format!("/v2/identities{query}"));
+            async move { send(server, "GET", &path, &[("authorization", KEY), ("x-mock-orq-api", name)], None).await }
+        };
+        let default = list("").await;
+        assert_eq!(default.status, 200, "{name}: {}", default.text());
+        assert_eq!(ids(&default).len(), 10, "{name}: the documented default of 10");
+        assert_eq!(default.json()["has_more"], true, "{name}");
+        let newest: Vec<String> = (0..ROWS).rev().map(|i| format!("row-{i}")).collect();
+        assert_eq!(ids(&default), newest[..10], "{name}: the newest 10");
+        for (limit, shown) in [(1, 1), (9, 9), (11, 11), (49, 49), (50, 50)] {
+            let page = list(&format!("?limit={limit}")).await;
+            assert_eq!(page.status, 200, "{name} limit={limit}: {}", page.text());
+            assert_eq!(ids(&page), newest[..shown], "{name} limit={limit}");
+        }
+        for limit in ["0", "51", "-1", "1000"] {
+            let refused = list(&format!("?limit={limit}")).await;
+            assert_eq!(refused.status, 400, "{name} limit={limit}: {}", refused.text());
+            assert_eq!(
+                refused.json()["message"],
+                format!("limit must be between 1 and 50, got {limit}"),
+                "{name} limit={limit}"
+            );
+        }
+    }
+}

@@ -111,7 +111,8 @@ async fn cursor_walks_during_writes_see_no_duplicate_and_no_half_write() {
     for _ in 0..4 {
         let server = server.clone();
         readers.push(tokio::spawn(async move {
-            let mut walks = 0;
+            // How many identities this reader's walks saw, and how many walks ran to the end.
+            let (mut seen_in_walks, mut complete) = (0, 0);
             for _ in 0..20 {
                 let mut seen = HashSet::new();
                 let mut path = "/v1/identities/?limit=7".to_string();
@@ -120,11 +121,14 @@ async fn cursor_walks_during_writes_see_no_duplicate_and_no_half_write() {
                     if reply.status == 404 {
                         break; // the cursor identity was deleted meanwhile: this walk ends early
                     }
+                    assert_eq!(reply.status, 200, "{path}: {}", reply.text());
                     let page = reply.json();
                     let page = page.as_array().unwrap();
                     if page.is_empty() {
+                        complete += 1;
                         break;
                     }
+                    assert!(page.len() <= 7, "{} rows on a page of 7", page.len());
                     for identity in page {
                         let id = identity["id"].as_str().unwrap().to_string();
                         assert!(seen.insert(id.clone()), "{id} twice in one walk");
@@ -132,20 +136,48 @@ async fn cursor_walks_during_writes_see_no_duplicate_and_no_half_write() {
                     }
                     path = format!("/v1/identities/?limit=7&after={}", page.last().unwrap()["id"].as_str().unwrap());
                 }
-                walks += 1;
+                seen_in_walks += seen.len();
             }
-            walks
+            (seen_in_walks, complete)
         }));
     }
     let mut expected = 0;
     for writer in writers {
         expected += writer.await.unwrap();
     }
+    let (mut seen_in_walks, mut complete) = (0, 0);
     for reader in readers {
-        assert_eq!(reader.await.unwrap(), 20);
+        let (seen, walks) = reader.await.unwrap();
+        seen_in_walks += seen;
+        complete += walks;
     }
+    // The walks ran while the writers wrote: they saw identities, and most reached the end.
+    assert!(seen_in_walks > 0, "the cursor walks saw no identity");
+    assert!(complete > 0, "no cursor walk reached the end of the list");
     assert_eq!(get(&server, "/v1/identities/count").await.text(), expected.to_string());
-    assert_eq!(get(&server, "/v1/identities/?limit=0").await.json().as_array().unwrap().len(), expected);
+    let all: Vec<String> = get(&server, "/v1/identities/?limit=0")
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|identity| identity["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(all.len(), expected);
+    // Once the writes are over, a cursor walk sees every identity once, in the list's order.
+    let mut walked = Vec::new();
+    let mut path = "/v1/identities/?limit=7".to_string();
+    loop {
+        let page = get(&server, &path).await.json();
+        let page = page.as_array().unwrap();
+        if page.is_empty() {
+            break;
+        }
+        walked.extend(page.iter().map(|identity| identity["id"].as_str().unwrap().to_string()));
+        assert!(walked.len() <= all.len(), "the walk shows more than the {} identities", all.len());
+        path = format!("/v1/identities/?limit=7&after={}", walked.last().unwrap());
+    }
+    assert_eq!(walked, all);
 }
 
 #[tokio::test]

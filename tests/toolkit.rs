@@ -139,15 +139,18 @@ async fn sixteen_parallel_clients_each_see_only_their_namespace() {
 #[tokio::test]
 async fn reset_goes_back_to_the_fixtures_or_to_empty() {
     let server = MockServer::start().await;
-    send_json(
+    let created = send_json(
         &server,
         "POST",
         "/v1/identities/",
         &json!({"identifier_key": "k", "name": "n", "identity_type": "user"}),
     )
     .await;
+    assert_eq!(created.status, 200, "{}", created.text());
     let other = [("x-mock-namespace", "other")];
-    send(&server, "DELETE", "/v1/identities/identity-5f0c2a9e-3b1d-4c7a-9e2f-6a8b0c1d2e3f", &other, None).await;
+    let deleted =
+        send(&server, "DELETE", "/v1/identities/identity-5f0c2a9e-3b1d-4c7a-9e2f-6a8b0c1d2e3f", &other, None).await;
+    assert_eq!(deleted.status, 200, "{}", deleted.text());
     assert_eq!(get(&server, "/v1/identities/count").await.text(), "6");
     assert_eq!(send(&server, "GET", "/v1/identities/count", &other, None).await.text(), "4");
     // One namespace only.
@@ -155,7 +158,7 @@ async fn reset_goes_back_to_the_fixtures_or_to_empty() {
     assert_eq!(send(&server, "GET", "/v1/identities/count", &other, None).await.text(), "5");
     assert_eq!(get(&server, "/v1/identities/count").await.text(), "6");
     // Everything, to empty, then back.
-    send(&server, "POST", "/__admin/reset?empty=true", &[], None).await;
+    assert_eq!(send(&server, "POST", "/__admin/reset?empty=true", &[], None).await.status, 200);
     assert_eq!(get(&server, "/v1/identities/count").await.text(), "0");
     assert_eq!(send(&server, "GET", "/v1/identities/count", &[("x-mock-namespace", "new")], None).await.text(), "0");
     server.reset();
@@ -200,11 +203,14 @@ async fn fixtures_load_at_run_time_whole_or_not_at_all() {
 #[tokio::test]
 async fn the_state_dump_loads_back_as_the_same_state() {
     let server = MockServer::builder().seed(3).start().await;
-    send_json(&server, "POST", "/v1/identities/", &json!({"identifier_key": "k", "name": "n", "identity_type": "user",
+    let created = send_json(&server, "POST", "/v1/identities/", &json!({"identifier_key": "k", "name": "n", "identity_type": "user",
         "properties": [{"key": "f", "value": 1.0, "type": "number"}], "block_ids": ["block-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"]})).await;
+    assert_eq!(created.status, 200, "{}", created.text());
     let orq = [("authorization", "Bearer ws-1"), ("content-type", "application/json")];
-    send(&server, "POST", "/v2/identities", &orq, Some(br#"{"external_id":"e","metadata":{"z":1,"a":2}}"#)).await;
-    send(&server, "DELETE", "/v2/identities/customer_34567", &orq, None).await;
+    let created =
+        send(&server, "POST", "/v2/identities", &orq, Some(br#"{"external_id":"e","metadata":{"z":1,"a":2}}"#)).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert_eq!(send(&server, "DELETE", "/v2/identities/customer_34567", &orq, None).await.status, 200);
     let dump = get(&server, "/__admin/state").await.text();
     let reloaded = MockServer::builder().fixtures_json(&dump).start().await;
     assert_eq!(get(&reloaded, "/__admin/state").await.text(), dump);
@@ -237,7 +243,7 @@ async fn the_journal_records_filters_counts_and_forgets() {
     assert_eq!(send(&server, "DELETE", "/__admin/requests", &[], None).await.json()["cleared"], 3);
     assert!(server.requests().is_empty());
     let off = MockServer::builder().config(|c| c.journal_size = 0).start().await;
-    get(&off, "/v1/identities/count").await;
+    assert_eq!(get(&off, "/v1/identities/count").await.status, 200);
     assert!(off.requests().is_empty());
 }
 
@@ -377,7 +383,9 @@ async fn cors_is_on_by_default_and_can_be_turned_off() {
     assert_eq!(reply.header("access-control-allow-headers"), Some("content-type,authorization"));
     let off = MockServer::builder().config(|c| c.cors = false).start().await;
     let reply = send(&off, "OPTIONS", "/v2/identities", &preflight, None).await;
-    assert_ne!(reply.status, 200);
+    // Without CORS an OPTIONS request is one more method the route does not have.
+    assert_eq!(reply.status, 405, "{}", reply.text());
+    assert_eq!(reply.json()["message"], "Method Not Allowed");
     assert!(reply.header("access-control-allow-origin").is_none());
     let simple = send(&off, "GET", "/v1/identities/count", &[("origin", "http://localhost:5173")], None).await;
     assert!(simple.header("access-control-allow-origin").is_none());

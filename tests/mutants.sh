@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Mutation testing with cargo-mutants (https://mutants.rs, `cargo install cargo-mutants --locked`):
+# small deliberate bugs in the server's data code, each of which the Rust tests should catch.
+# Slow (every mutant is a rebuild and a test run), so it is not part of .ci/run nor tests/run.sh.
+#
+#   bash tests/mutants.sh                      the four areas: src/letta/, src/orq/, src/store.rs,
+#                                              src/namespaces.rs
+#   bash tests/mutants.sh src/store.rs ...     only these files (globs as cargo-mutants takes them)
+#   bash tests/mutants.sh --shard 2/8 src/orq  one shard of the mutants (any cargo-mutants option
+#                                              before the files is passed on: --list, -j 2, ...)
+#
+# Environment:
+#   MUTANTS_TIMEOUT        seconds a test run of one mutant may take (default 180): a mutant that
+#                          makes the server loop counts as "timeout", which counts as caught.
+#   MUTANTS_BUILD_TIMEOUT  seconds a build of one mutant may take (default 900).
+#   MUTANTS_TESTS          the cargo test target selection (default "--lib --tests": every unit
+#                          and integration test; doctests, examples and benches add minutes per
+#                          mutant and test no data code).
+#   MUTANTS_OUT            where cargo-mutants writes mutants.out/ (default target/mutants).
+#
+# tests/mutants-allow.txt lists the mutants that are not to be tested, one regex a line (matched
+# against cargo-mutants' mutant name, e.g. "src/store.rs:.*: replace Foo::bar -> usize with 1"),
+# each with its reason in a comment above it: equivalent mutants (no behaviour changes) and
+# mutants of code no test can observe. A surviving mutant is either killed by a new test or listed
+# there with its reason.
+#
+# The last lines sum the run up per area: caught, missed, unviable (does not build), timeout, and
+# the share caught of the viable ones. The exit status is cargo-mutants': 0 when nothing was
+# missed, 2 when a mutant survived, 3 on timeouts only.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if ! cargo mutants --version >/dev/null 2>&1; then
+  echo "cargo-mutants is not installed: cargo install cargo-mutants --locked" >&2
+  exit 1
+fi
+
+options=()
+files=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --shard | -j | --jobs | --timeout | --build-timeout | -F | --re | -E | --exclude-re | -e | --exclude)
+      options+=("$1" "$2")
+      shift 2
+      ;;
+    -*) options+=("$1"); shift ;;
+    *) files+=("$1"); shift ;;
+  esac
+done
+if [[ ${#files[@]} -eq 0 ]]; then
+  files=(src/letta src/orq src/store.rs src/namespaces.rs)
+fi
+
+args=(--timeout "${MUTANTS_TIMEOUT:-180}" --build-timeout "${MUTANTS_BUILD_TIMEOUT:-900}"
+  --output "${MUTANTS_OUT:-target/mutants}" --no-shuffle)
+for file in "${files[@]}"; do
+  # A folder stands for every file under it.
+  if [[ -d $file ]]; then file="$file/**"; fi
+  args+=(--file "$file")
+done
+while IFS= read -r line; do
+  line="${line%%#*}"
+  line="${line#"${line%%[![:space:]]*}"}"
+  line="${line%"${line##*[![:space:]]}"}"
+  [[ -n $line ]] && args+=(--exclude-re "$line")
+done < <(grep -v '^[[:space:]]*#' tests/mutants-allow.txt 2>/dev/null || true)
+
+read -r -a test_targets <<<"${MUTANTS_TESTS:---lib --tests}"
+for target in "${test_targets[@]}"; do
+  args+=(--cargo-test-arg "$target")
+done
+
+started=$(date +%s)
+echo "cargo mutants ${args[*]} ${options[*]}"
+cargo mutants "${args[@]}" "${options[@]}"
+status=$?
+out="${MUTANTS_OUT:-target/mutants}/mutants.out"
+echo "=== $(($(date +%s) - started)) s"
+listing=0
+for option in "${options[@]}"; do [[ $option == --list* ]] && listing=1; done
+if [[ $listing -eq 0 && -d $out ]]; then
+  # mutants.out/{caught,missed,unviable,timeout}.txt list one mutant a line, named by its file.
+  for area in src/letta/ src/orq/ src/store.rs src/namespaces.rs; do
+    declare -A count=()
+    for kind in caught missed unviable timeout; do
+      count[$kind]=$(grep -c "^$area" "$out/$kind.txt" 2>/dev/null)
+      count[$kind]=${count[$kind]:-0}
+    done
+    viable=$((count[caught] + count[missed] + count[timeout]))
+    [[ $((viable + count[unviable])) -eq 0 ]] && continue
+    share="nothing viable"
+    if [[ $viable -gt 0 ]]; then
+      share="$(awk -v c=$((count[caught] + count[timeout])) -v v=$viable 'BEGIN { printf "%.1f", 100 * c / v }')% caught"
+    fi
+    echo "$area: ${count[caught]} caught, ${count[missed]} missed, ${count[unviable]} unviable, ${count[timeout]} timeout: $share"
+  done
+  if [[ -s $out/missed.txt ]]; then
+    echo "missed (kill each with a test, or list it in tests/mutants-allow.txt with the reason):"
+    sed 's/^/  /' "$out/missed.txt"
+  fi
+fi
+exit $status
