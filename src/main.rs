@@ -207,7 +207,7 @@ async fn main() -> ExitCode {
     };
     // Signal handlers are in place before the start line, so a signal sent as soon as the line
     // appears still shuts down gracefully.
-    let shutdown = match shutdown_signal() {
+    let shutdown = match identity_mock::shutdown_signal() {
         Ok(shutdown) => shutdown,
         Err(error) => {
             eprintln!("identity-mock: cannot install signal handlers: {error}");
@@ -229,27 +229,5 @@ async fn main() -> ExitCode {
             eprintln!("identity-mock: could not write the state file: {error}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Completes on SIGINT or SIGTERM.
-fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        let mut terminate = signal(SignalKind::terminate())?;
-        Ok(async move {
-            tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
-            }
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
     }
 }

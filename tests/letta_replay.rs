@@ -114,17 +114,6 @@ fn normalize_conflict(text: &str) -> String {
     when.replace_all(&text, "datetime.datetime(<now>)").into_owned()
 }
 
-const COMPARED_HEADERS: &[&str] = &[
-    "content-type",
-    "location",
-    "allow",
-    "vary",
-    "access-control-allow-methods",
-    "access-control-max-age",
-    "access-control-allow-credentials",
-    "access-control-allow-origin",
-];
-
 #[tokio::test]
 async fn every_recorded_exchange_replays_identically() {
     let exchanges = parse_recordings();
@@ -185,7 +174,7 @@ async fn every_recorded_exchange_replays_identically() {
             assert_eq!(reply.header("content-length"), recorded_length, "{name}: content-length");
         }
         assert_eq!(actual, expected, "{name}: body");
-        for header in COMPARED_HEADERS {
+        for header in identity_mock::verify::COMPARED_HEADERS {
             let recorded = exchange
                 .headers
                 .iter()

@@ -14,6 +14,7 @@ mod report;
 mod scenario;
 
 pub use client::BaseUrl;
+pub use compare::COMPARED_HEADERS;
 pub use scenario::{Auth, Check, Scenario, Step};
 
 use crate::{Config, FixtureSource, MockServer, Revision};
@@ -686,7 +687,7 @@ pub async fn main(args: VerifyArgs) -> u8 {
     }
     // The handlers are in place before the first request, so an interrupt at any point after it
     // still cleans up.
-    let interrupted = match interrupt_signal() {
+    let interrupted = match crate::shutdown_signal() {
         Ok(signal) => signal,
         Err(error) => {
             eprintln!("identity-mock verify: cannot install signal handlers: {error}");
@@ -708,7 +709,7 @@ pub async fn main(args: VerifyArgs) -> u8 {
     if was_interrupted {
         let _ = writeln!(stdout, "interrupted: deleting this run's identities (Ctrl-C again stops that)");
     }
-    let leftovers = match interrupt_signal() {
+    let leftovers = match crate::shutdown_signal() {
         Ok(again) => {
             tokio::select! {
                 leftovers = runner.clean_up() => leftovers,
@@ -747,26 +748,4 @@ pub async fn main(args: VerifyArgs) -> u8 {
         status = EXIT_COULD_NOT_RUN;
     }
     status
-}
-
-/// Completes on SIGINT (Ctrl-C) or SIGTERM.
-fn interrupt_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        let mut terminate = signal(SignalKind::terminate())?;
-        Ok(async move {
-            tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
-            }
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-    }
 }

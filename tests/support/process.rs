@@ -1,8 +1,10 @@
 //! The binary as a process, as users run it: started from a command, ready once it printed its
 //! `listening on` line, and killed if a test fails before it stops it.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::Duration;
 
 pub struct Process {
     child: Option<Child>,
@@ -45,4 +47,21 @@ impl Drop for Process {
             let _ = child.wait();
         }
     }
+}
+
+/// A raw HTTP/1.1 request to `address` (`HOST:PORT`) with a JSON body; the status and the body.
+pub fn request(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
 }
