@@ -9,7 +9,7 @@ use crate::faults::{FaultAction, Faults};
 use crate::fixtures::{parse_document, FixtureError, FixtureSource, Fixtures};
 use crate::http::{json, respond, ApiRequest, ApiResponse};
 use crate::ids::IdSource;
-use crate::journal::{Body, Entry, Headers, Journal};
+use crate::journal::{Body, Entry, Headers, Journal, ResponseHeaders};
 use crate::letta::LettaApi;
 use crate::namespaces::{namespace_of, NamespaceInfo, NamespaceRef, Namespaces};
 use crate::origins::{self, Origins};
@@ -213,7 +213,9 @@ impl App {
                 query: request.query,
                 request_body: Body::copy(&request.body),
                 status: response.as_ref().map_or(0, |r| r.status().as_u16()),
-                response_headers: response.as_ref().map_or_else(Headers::none, |r| Headers::copy(r.headers())),
+                response_headers: response
+                    .as_ref()
+                    .map_or_else(ResponseHeaders::none, |r| ResponseHeaders::copy(r.headers())),
                 response_body: response.as_ref().map_or_else(Body::empty, |r| Body::keep(r.body())),
                 time_micros: answered.time_micros,
                 duration_micros: answered.duration_micros,

@@ -6,6 +6,7 @@
 //! its first [`MAX_BODY_BYTES`]; bodies become text only when the journal is read.
 
 use bytes::Bytes;
+use hyper::header::CONTENT_TYPE;
 use hyper::{HeaderMap, Method};
 use parking_lot::Mutex;
 use serde::Serialize;
@@ -70,7 +71,7 @@ pub struct Entry {
     pub request_body: Body,
     /// 0 marks a connection that a fault dropped.
     pub status: u16,
-    pub response_headers: Headers,
+    pub response_headers: ResponseHeaders,
     pub response_body: Body,
     pub time_micros: i64,
     pub duration_micros: u64,
@@ -103,11 +104,6 @@ impl Headers {
         Headers(text.into_boxed_str())
     }
 
-    /// No headers (a dropped connection's answer).
-    pub fn none() -> Headers {
-        Headers(Box::from(""))
-    }
-
     /// (name, value) pairs in the order received; names are lower case.
     fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.lines().filter_map(|line| line.split_once(':'))
@@ -127,6 +123,30 @@ impl Headers {
             }
         }
         map
+    }
+}
+
+/// A response's headers as the journal keeps them. Most answers have only `content-type:
+/// application/json`, which is kept without copying anything.
+pub struct ResponseHeaders(Option<Headers>);
+
+impl ResponseHeaders {
+    pub fn copy(headers: &HeaderMap) -> ResponseHeaders {
+        let json_only =
+            headers.len() == 1 && headers.get(CONTENT_TYPE).is_some_and(|value| value == "application/json");
+        ResponseHeaders((!json_only).then(|| Headers::copy(headers)))
+    }
+
+    /// No headers: a dropped connection's.
+    pub fn none() -> ResponseHeaders {
+        ResponseHeaders(Some(Headers(Box::from(""))))
+    }
+
+    fn to_map(&self) -> Map<String, Value> {
+        match &self.0 {
+            Some(headers) => headers.to_map(),
+            None => Map::from_iter([(CONTENT_TYPE.as_str().to_string(), Value::from("application/json"))]),
+        }
     }
 }
 
@@ -404,7 +424,7 @@ mod tests {
             path: path.into(),
             query: String::new(),
             headers: Headers::copy(&HeaderMap::new()),
-            response_headers: Headers::copy(&HeaderMap::new()),
+            response_headers: ResponseHeaders::none(),
             request_body: Body::empty(),
             status,
             response_body: Body::keep(&Bytes::from_static(b"{}")),
@@ -412,6 +432,23 @@ mod tests {
             duration_micros: 1,
             preflight: false,
         }
+    }
+
+    #[test]
+    fn response_headers_are_kept_whether_or_not_they_are_only_json() {
+        let mut json_only = HeaderMap::new();
+        json_only.insert(CONTENT_TYPE, "application/json".parse().unwrap());
+        let kept = ResponseHeaders::copy(&json_only);
+        assert!(kept.0.is_none(), "the usual answer is kept without a copy");
+        assert_eq!(Value::Object(kept.to_map()), serde_json::json!({"content-type": "application/json"}));
+        let mut created = json_only.clone();
+        created.insert(hyper::header::LOCATION, "/v2/identities/01J".parse().unwrap());
+        let kept = ResponseHeaders::copy(&created).to_map();
+        assert_eq!(
+            Value::Object(kept),
+            serde_json::json!({"content-type": "application/json", "location": "/v2/identities/01J"})
+        );
+        assert!(ResponseHeaders::none().to_map().is_empty());
     }
 
     #[test]
