@@ -424,6 +424,21 @@ mod tests {
         assert_eq!(namespaces.drop_idle(Duration::from_millis(1)), 2);
         assert_eq!(names(&namespaces), [DEFAULT_NAMESPACE], "default is never dropped");
         assert_eq!(namespaces.drop_idle(Duration::ZERO), 0);
+        namespaces.resolve("c", false, || 0).unwrap();
+        assert_eq!(namespaces.drop_idle(Duration::ZERO), 1, "an idle time of zero drops one used this very moment");
+    }
+
+    #[test]
+    fn the_dump_holds_the_seed_and_every_namespace_with_data_of_its_own() {
+        let namespaces = registry(usize::MAX);
+        namespaces.resolve("writer", true, || 0).unwrap();
+        namespaces.resolve("reader", false, || 0).unwrap();
+        let dump = namespaces.dump();
+        let count = |value: &Value| value["identities"].as_array().map(Vec::len);
+        assert_eq!((count(&dump["letta"]), count(&dump["orq"])), (Some(5), Some(4)), "the seed: {dump}");
+        let named: Vec<&String> = dump["namespaces"].as_object().unwrap().keys().collect();
+        assert_eq!(named, [DEFAULT_NAMESPACE, "writer"], "a namespace that only read holds the seed");
+        assert_eq!(count(&dump["namespaces"]["writer"]["letta"]), Some(5));
     }
 
     #[test]

@@ -384,3 +384,18 @@ async fn list_limit_defaults_to_10_and_is_bounded_1_to_50_in_both_revisions() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_null_field_is_an_absent_one_in_the_current_revision_only() {
+    let server = support::start(Config { fixtures: FixtureSource::Empty, ..config(Revision::Current) }).await;
+    let body = json!({"external_id": "nulls", "display_name": null, "email": null, "tags": null, "metadata": null});
+    let created = call(&server, Revision::Current, Op::Create, "POST", "/v2/identities", Some(body.clone())).await;
+    assert_eq!(created.status, 201, "proto3 JSON: null is absent: {}", created.text());
+    let identity = &created.json()["identity"];
+    assert_eq!((identity.get("display_name"), &identity["tags"]), (None, &json!([])), "{identity}");
+    let headers = [("authorization", KEY), ("content-type", "application/json"), ("x-mock-orq-api", "v1")];
+    let v1_body = json!({"external_id": "nulls-v1", "display_name": null, "tags": null});
+    let v1 = send(&server, "POST", "/v2/identities", &headers, Some(v1_body.to_string().as_bytes())).await;
+    assert_eq!(v1.status, 400, "v1 validates a null as a value: {}", v1.text());
+    assert_eq!(v1.json()["message"], r#"invalid request body: tags: null is not of type "array""#);
+}

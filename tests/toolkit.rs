@@ -442,3 +442,13 @@ async fn the_letta_api_is_namespaced_too() {
     assert_eq!(get(&server, "/v1/identities/count").await.text(), "1", "only the bearer create landed in default");
     assert_eq!(get(&by_key, "/v1/identities/count").await.text(), "0", "there, default is untouched");
 }
+
+#[tokio::test]
+async fn the_journal_names_the_v1_contacts_operation() {
+    let server = MockServer::start().await;
+    let headers = [("authorization", "Bearer k"), ("content-type", "application/json"), ("x-mock-orq-api", "v1")];
+    let reply = send(&server, "POST", "/v2/contacts", &headers, Some(br#"{"external_id":"c1"}"#)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let journal = get(&server, "/__admin/requests?path=/v2/contacts").await.json();
+    assert_eq!(journal["requests"][0]["operation"], "contacts.create", "{journal}");
+}
