@@ -8,7 +8,7 @@
 use crate::admin::{Control, StreamStart};
 use crate::app::App;
 use bytes::Bytes;
-use hyper::body::{Body, Frame, SizeHint};
+use hyper::body::{Body, Frame};
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -31,10 +31,6 @@ impl Body for EventBody {
 
     fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         self.0.poll_recv(cx).map(|chunk| chunk.map(|bytes| Ok(Frame::data(bytes))))
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        SizeHint::default()
     }
 }
 
