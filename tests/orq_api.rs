@@ -398,4 +398,15 @@ async fn a_null_field_is_an_absent_one_in_the_current_revision_only() {
     let v1 = send(&server, "POST", "/v2/identities", &headers, Some(v1_body.to_string().as_bytes())).await;
     assert_eq!(v1.status, 400, "v1 validates a null as a value: {}", v1.text());
     assert_eq!(v1.json()["message"], r#"invalid request body: tags: null is not of type "array""#);
+
+    // On an update, a null is ignored in the current revision and clears the field in v1.
+    let body = json!({"external_id": "named", "display_name": "Ada", "email": "ada@example.com"});
+    let created = call(&server, Revision::Current, Op::Create, "POST", "/v2/identities", Some(body)).await;
+    let path = format!("/v2/identities/{}", created.json()["identity"]["_id"].as_str().unwrap());
+    let clear = json!({"display_name": null});
+    let current = call(&server, Revision::Current, Op::Update, "PATCH", &path, Some(clear.clone())).await;
+    assert_eq!(current.json()["identity"]["display_name"], "Ada", "{}", current.text());
+    let v1 = send(&server, "PATCH", &path, &headers, Some(clear.to_string().as_bytes())).await;
+    assert_eq!(v1.status, 200, "{}", v1.text());
+    assert_eq!((&v1.json()["display_name"], &v1.json()["email"]), (&Value::Null, &json!("ada@example.com")));
 }

@@ -344,7 +344,7 @@ impl OrqApi {
             Some(id) => workspace
                 .identities
                 .update(&id, |identity| -> Result<(), ()> {
-                    apply_changes(identity, &fields, Revision::V1, now);
+                    apply_changes(identity, &fields, now);
                     Ok(())
                 })
                 .map_err(|_| OrqError::not_found(Revision::V1))?,
@@ -367,7 +367,7 @@ impl OrqApi {
         let updated = workspace
             .identities
             .update(&existing.id, |identity| -> Result<(), ()> {
-                apply_changes(identity, &fields, revision, now);
+                apply_changes(identity, &fields, now);
                 Ok(())
             })
             .map_err(|error| match error {
@@ -555,14 +555,14 @@ fn new_identity(ids: &IdSource, now: i64, fields: &Map<String, Value>) -> OrqIde
         metrics: None,
         budget: None,
     };
-    apply_changes(&mut identity, fields, Revision::V1, now);
+    apply_changes(&mut identity, fields, now);
     identity
 }
 
 /// Applies the fields of a body: only the fields sent change; `external_id` never does. An empty
-/// `email` clears it (both revisions); `null` clears a text field in v1 (in the current revision
-/// nulls were dropped before, as absent). `tags` and `metadata` are replaced whole.
-fn apply_changes(identity: &mut OrqIdentity, fields: &Map<String, Value>, revision: Revision, now: i64) {
+/// `email` clears it (both revisions); `null` clears a text field (only v1 gets here with one:
+/// `body` drops the current revision's nulls, as absent). `tags` and `metadata` are replaced whole.
+fn apply_changes(identity: &mut OrqIdentity, fields: &Map<String, Value>, now: i64) {
     for (name, slot) in [
         ("display_name", &mut identity.display_name),
         ("email", &mut identity.email),
@@ -571,7 +571,7 @@ fn apply_changes(identity: &mut OrqIdentity, fields: &Map<String, Value>, revisi
         match fields.get(name) {
             Some(Value::String(value)) if name == "email" && value.is_empty() => *slot = None,
             Some(Value::String(value)) => *slot = Some(value.clone()),
-            Some(Value::Null) if revision == Revision::V1 => *slot = None,
+            Some(Value::Null) => *slot = None,
             _ => {}
         }
     }
@@ -678,6 +678,7 @@ mod tests {
         assert!(contains_lowercase("Ada Lovelace", "lovel"));
         assert!(contains_lowercase("ADA@EXAMPLE.COM", "example"));
         assert!(!contains_lowercase("Ada", "adam"));
+        assert!(!contains_lowercase("Ada Lovelace", "grace"));
         assert!(contains_lowercase("Ada", ""));
         assert!(contains_lowercase("ÉLODIE Dupont", "élodie"));
         assert!(!contains_lowercase("Elodie", "élodie"));
