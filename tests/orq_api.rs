@@ -217,6 +217,14 @@ async fn cursors_walk_both_ways_with_a_correct_has_more() {
     }
     assert_eq!(seen, ["e6", "e5", "e4", "e3", "e2", "e1", "e0"]);
     assert_eq!(pages, 3);
+    // A page that holds exactly what is left has no more after it, in either order.
+    for order in ["", "&sort_by=IDENTITY_SORT_FIELD_DISPLAY_NAME"] {
+        let page = |limit: usize| list(format!("limit={limit}{order}"));
+        assert_eq!(
+            (page(7).await.json()["has_more"].clone(), page(6).await.json()["has_more"].clone()),
+            (json!(false), json!(true))
+        );
+    }
     // Backward from the oldest: the page just before it, and has_more while newer ones remain.
     let oldest = list("limit=50".into()).await.json()["data"][6]["_id"].as_str().unwrap().to_string();
     let back = list(format!("limit=2&ending_before={oldest}")).await;
