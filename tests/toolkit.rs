@@ -198,6 +198,25 @@ async fn fixtures_load_at_run_time_whole_or_not_at_all() {
         "the valid half was taken back"
     );
     assert_eq!(send(&server, "GET", "/v1/identities/?identifier_key=fresh", &team, None).await.text(), "[]");
+    // A conflict in the orq section takes back both the Letta section and the orq rows before it.
+    let conflicting = json!({"letta": {"identities": [{"identifier_key": "fresh", "name": "F", "identity_type": "user"}]},
+                             "orq": {"identities": [{"external_id": "fresh-orq"}, {"external_id": "loaded-orq"}]}});
+    let refused = send_json(&server, "POST", "/__admin/fixtures?namespace=team", &conflicting).await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert_eq!(send(&server, "GET", "/v1/identities/count", &team, None).await.text(), "6");
+    assert_eq!(send(&server, "GET", "/v2/identities/fresh-orq", &team, None).await.status, 404);
+}
+
+#[tokio::test]
+async fn fixtures_without_timestamps_are_created_at_load_time() {
+    // 2026-07-01T00:00:00Z, in microseconds.
+    let server = MockServer::builder().clock(Clock::Fixed(1_782_864_000_000_000)).start().await;
+    // An orq API key is its own namespace: load into the one of `Bearer k`.
+    let document = json!({"orq": {"identities": [{"external_id": "now"}]}});
+    assert_eq!(send_json(&server, "POST", "/__admin/fixtures?namespace=k", &document).await.status, 200);
+    let loaded = send(&server, "GET", "/v2/identities/now", &[("authorization", "Bearer k")], None).await.json();
+    let times = (loaded["identity"]["created"].clone(), loaded["identity"]["updated"].clone());
+    assert_eq!(times, (json!("2026-07-01T00:00:00.000Z"), json!("2026-07-01T00:00:00.000Z")), "{loaded}");
 }
 
 #[tokio::test]

@@ -671,7 +671,23 @@ fn holds_number_past_f64(value: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::contains_lowercase;
+    use super::{contains_lowercase, holds_number_past_f64};
+    use serde_json::Value;
+
+    #[test]
+    fn a_number_past_a_double_is_found_at_any_depth() {
+        for (text, past) in [
+            ("1e999", true),
+            ("-1e999", true),
+            ("1e308", false),
+            ("[1, [2e999]]", true),
+            (r#"{"a": {"b": [3e999]}}"#, true),
+            (r#"{"a": [1.5, "1e999", null]}"#, false),
+        ] {
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(holds_number_past_f64(&value), past, "{text}");
+        }
+    }
 
     #[test]
     fn search_matching_ignores_case_without_copying_ascii() {
