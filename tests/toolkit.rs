@@ -212,11 +212,19 @@ async fn fixtures_without_timestamps_are_created_at_load_time() {
     // 2026-07-01T00:00:00Z, in microseconds.
     let server = MockServer::builder().clock(Clock::Fixed(1_782_864_000_000_000)).start().await;
     // An orq API key is its own namespace: load into the one of `Bearer k`.
-    let document = json!({"orq": {"identities": [{"external_id": "now"}]}});
+    let later = "2030-01-01T00:00:00.000Z";
+    let document = json!({"orq": {"identities": [{"external_id": "now"},
+                                                 {"external_id": "later", "created": later, "updated": later}]}});
     assert_eq!(send_json(&server, "POST", "/__admin/fixtures?namespace=k", &document).await.status, 200);
-    let loaded = send(&server, "GET", "/v2/identities/now", &[("authorization", "Bearer k")], None).await.json();
+    let key = [("authorization", "Bearer k"), ("content-type", "application/json")];
+    let loaded = send(&server, "GET", "/v2/identities/now", &key, None).await.json();
     let times = (loaded["identity"]["created"].clone(), loaded["identity"]["updated"].clone());
     assert_eq!(times, (json!("2026-07-01T00:00:00.000Z"), json!("2026-07-01T00:00:00.000Z")), "{loaded}");
+    // A fixture's own time places it in the list among identities created through the API.
+    let created = send(&server, "POST", "/v2/identities", &key, Some(br#"{"external_id":"api"}"#)).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let list = send(&server, "GET", "/v2/identities?limit=1", &key, None).await.json();
+    assert_eq!(list["data"][0]["external_id"], "later", "newest first: {list}");
 }
 
 #[tokio::test]

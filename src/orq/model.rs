@@ -209,6 +209,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn the_hand_written_timestamp_is_the_formatted_one_for_four_digit_years() {
+        // 1970, a fixture's time, a leap day, the last millisecond of 9999.
+        for millis in [0, 1_768_450_395_986, 1_709_164_800_123, 253_402_300_799_999] {
+            let fast = iso_millis_four_digit_year(millis).map(|text| String::from_utf8(text.to_vec()).unwrap());
+            assert_eq!(fast, Some(iso_millis(millis)), "{millis}");
+        }
+        assert_eq!(iso_millis_four_digit_year(253_402_300_800_000), None, "the year 10000");
+    }
+
     fn identity() -> OrqIdentity {
         OrqIdentity {
             id: "01JJ1HDHN79XAS7A01WB3HYSDB".into(),
