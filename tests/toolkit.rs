@@ -439,6 +439,42 @@ async fn the_openapi_document_describes_every_route() {
     assert_eq!(create, "#/components/schemas/letta.IdentityCreate");
     let schema = &document["components"]["schemas"]["letta.IdentityCreate"];
     assert_eq!(schema["properties"]["identity_type"]["$ref"], "#/components/schemas/letta.IdentityType");
+    let invalid = &document["paths"]["/v1/identities/"]["post"]["responses"]["422"]["content"]["application/json"];
+    assert_eq!(invalid["schema"]["$ref"], "#/components/schemas/letta.ValidationErrorBody", "{invalid}");
+
+    // orq: parameters per operation, both revisions' shapes, 409 and Location on create only.
+    let names = |operation: &Value| -> Vec<String> {
+        operation["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect()
+    };
+    let collection = &document["paths"]["/v2/identities"];
+    let item = &document["paths"]["/v2/identities/{id}"];
+    assert_eq!(names(collection), ["X-Mock-Namespace", "X-Mock-Orq-Api"]);
+    assert_eq!(names(item), ["id", "X-Mock-Namespace", "X-Mock-Orq-Api"]);
+    assert_eq!(
+        names(&collection["get"]),
+        [
+            "limit",
+            "starting_after",
+            "ending_before",
+            "search",
+            "filter_by.tags",
+            "include_metrics",
+            "sort_by",
+            "include_budget"
+        ]
+    );
+    assert_eq!(names(&item["get"]), ["include_metrics", "include_budget"]);
+    let create = &collection["post"];
+    let json_schema = |node: &Value| node["content"]["application/json"]["schema"].clone();
+    assert_eq!(
+        json_schema(&create["responses"]["201"]),
+        json!({"anyOf": [{"$ref": "#/components/schemas/orq.CreateIdentityResponse"}, {"$ref": "#/components/schemas/orq.v1.Identity"}]})
+    );
+    assert_eq!(create["responses"]["201"]["headers"]["Location"]["schema"]["type"], "string");
+    assert_eq!(json_schema(&create["requestBody"])["anyOf"].as_array().map(Vec::len), Some(2), "{create}");
+    assert!(create["responses"]["409"].is_object() && item["patch"]["responses"]["409"].is_null());
+    assert!(item["patch"]["responses"]["200"]["headers"].is_null() && item["patch"]["requestBody"].is_object());
+    assert!(json_schema(&item["delete"]["responses"]["200"]).is_object(), "{}", item["delete"]);
 }
 
 #[tokio::test]

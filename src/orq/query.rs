@@ -229,6 +229,19 @@ mod tests {
         assert_eq!(parse_python_string_list("[]").unwrap(), Vec::<String>::new());
         assert!(parse_python_string_list("['a' 'b']").is_none());
         assert!(parse_python_string_list("['a").is_none());
+        // Python writes what is not printable ASCII as \x, \u and \U escapes.
+        let escaped = parse_python_string_list(r"['caf\xe9', '\u00e9t\u00e9', '\U0001f600']").unwrap();
+        assert_eq!(escaped, vec!["café", "été", "😀"]);
+        assert!(parse_python_string_list(r"['\u00e']").is_none(), "a short escape");
+    }
+
+    #[test]
+    fn filter_by_is_a_json_object_a_tag_list_or_nothing() {
+        assert_eq!(parse_filter_by("  ").unwrap(), Vec::<String>::new());
+        assert_eq!(parse_filter_by(r#"{"tags": null}"#).unwrap(), Vec::<String>::new());
+        assert_eq!(parse_filter_by("tags:a,b").unwrap(), vec!["a", "b"]);
+        assert!(parse_filter_by("premium").unwrap_err().starts_with("filter_by must be a JSON object"));
+        assert!(parse_filter_by(r#"{"tags": 3}"#).unwrap_err().starts_with("filter_by.tags must be a list"));
     }
 
     #[test]
@@ -248,8 +261,13 @@ mod tests {
         assert!(ListQuery::parse("search=a").unwrap_err().contains("at least 2"));
         assert_eq!(ListQuery::parse("search=AdA").unwrap().search.as_deref(), Some("ada"));
         assert_eq!(ListQuery::parse("search=").unwrap().search, None);
-        assert!(ListQuery::parse("include_metrics=1&include_budget=true").unwrap().include_metrics);
+        let flags = ListQuery::parse("include_metrics=1&include_budget=true").unwrap();
+        assert!(flags.include_metrics && flags.include_budget);
         assert!(ListQuery::parse("include_metrics=yes").is_err());
+        // Go's strconv.ParseBool, both ways.
+        for (text, value) in [("1", true), ("T", true), ("True", true), ("0", false), ("F", false), ("FALSE", false)] {
+            assert_eq!(parse_bool("include_budget", text), Ok(value), "{text}");
+        }
         assert_eq!(ListQuery::parse("sort_by=IDENTITY_SORT_FIELD_UPDATED").unwrap().sort_by, SortBy::Updated);
         assert!(ListQuery::parse("sort_by=NAME").is_err());
     }
