@@ -254,6 +254,9 @@ mod tests {
         assert_eq!(ListQuery::parse("starting_after=A").unwrap().cursor, Cursor::After("A".into()));
         assert_eq!(ListQuery::parse("ending_before=B").unwrap().cursor, Cursor::Before("B".into()));
         assert!(ListQuery::parse("starting_after=A&ending_before=B").is_err());
+        // An empty cursor is no cursor (generated clients send the key with nothing after it).
+        assert_eq!(ListQuery::parse("starting_after=&ending_before=B").unwrap().cursor, Cursor::Before("B".into()));
+        assert_eq!(ListQuery::parse("starting_after=A&ending_before=").unwrap().cursor, Cursor::After("A".into()));
     }
 
     #[test]
