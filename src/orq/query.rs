@@ -263,6 +263,7 @@ mod tests {
     fn search_flags_and_sort() {
         assert!(ListQuery::parse("search=a").unwrap_err().contains("at least 2"));
         assert_eq!(ListQuery::parse("search=AdA").unwrap().search.as_deref(), Some("ada"));
+        assert_eq!(ListQuery::parse("search=Ab").unwrap().search.as_deref(), Some("ab"), "two are enough");
         assert_eq!(ListQuery::parse("search=").unwrap().search, None);
         let flags = ListQuery::parse("include_metrics=1&include_budget=true").unwrap();
         assert!(flags.include_metrics && flags.include_budget);
