@@ -10,6 +10,8 @@
 #                                              before the files is passed on: --list, -j 2, ...)
 #   bash tests/mutants.sh --sharding round-robin --shard 0/4 src/letta
 #                                              every fourth mutant: a sample spread over the files
+#   bash tests/mutants.sh -F ' in hex_char$' src/orq
+#                                              the mutants whose names match (cargo-mutants --re)
 #
 # Two passes: every mutant is first tested with the quick tests (MUTANTS_QUICK_TESTS), and the
 # ones that survive them are tested again with the whole suite (MUTANTS_TESTS). A mutant counts as
@@ -46,16 +48,16 @@ if ! cargo mutants --version >/dev/null 2>&1; then
 fi
 
 options=()
-selection=() # --shard and --sharding: they choose the first pass's mutants, not the second's
+selection=() # --shard, --sharding and -F/--re choose the first pass's mutants, not the second's
 files=()
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --shard | --sharding)
+    --shard | --sharding | -F | --re)
       selection+=("$1" "$2")
       shift 2
       ;;
-    --shard=* | --sharding=*) selection+=("$1"); shift ;;
-    -j | --jobs | --timeout | --build-timeout | -F | --re | -E | --exclude-re | -e | --exclude | --copy-target | --baseline)
+    --shard=* | --sharding=* | --re=*) selection+=("$1"); shift ;;
+    -j | --jobs | --timeout | --build-timeout | -E | --exclude-re | -e | --exclude | --copy-target | --baseline)
       options+=("$1" "$2")
       shift 2
       ;;
