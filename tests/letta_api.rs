@@ -105,15 +105,16 @@ async fn auto_pagination_by_after_reaches_an_empty_page() {
     for i in 0..7 {
         created.push(create(&server, &format!("page-{i}")).await);
     }
-    // letta-client repeats the query with after=<last id> until a page is empty.
+    // letta-client repeats the query with after=<last id> until a page is empty. Pages of 2 leave
+    // more than a page after the cursor, which only one cursor must not cut in the middle.
     let mut seen = Vec::new();
-    let mut path = "/v1/identities/?limit=3".to_string();
+    let mut path = "/v1/identities/?limit=2".to_string();
     loop {
         let page = ids(&get(&server, &path).await.json());
         if page.is_empty() {
             break;
         }
-        path = format!("/v1/identities/?limit=3&after={}", page.last().unwrap());
+        path = format!("/v1/identities/?limit=2&after={}", page.last().unwrap());
         seen.extend(page);
     }
     created.reverse();
@@ -124,6 +125,30 @@ async fn auto_pagination_by_after_reaches_an_empty_page() {
     let before_last = ids(&get(&server, &format!("/v1/identities/?order=asc&before={}", created[0])).await.json());
     assert_eq!(before_last.len(), 6);
     assert_eq!(before_last.first(), created.last());
+}
+
+#[tokio::test]
+async fn both_cursors_keep_the_middle_of_twice_the_page_as_upstream_orm() {
+    let server = support::start(empty()).await;
+    let mut created = Vec::new();
+    for i in 0..10 {
+        created.push(create(&server, &format!("mid-{i}")).await);
+    }
+    // Created after mid-0 and before mid-9, newest first: mid-8 … mid-1. The ORM fetches
+    // 2 × (limit + 1) = 6 of them (mid-8 … mid-3), keeps the 3 around the middle (mid-6, mid-5,
+    // mid-4) and the manager trims to the limit (NOTES.md, "Both cursors"; README's table).
+    let path = format!("/v1/identities/?after={}&before={}&limit=2", created[0], created[9]);
+    assert_eq!(ids(&get(&server, &path).await.json()), created[5..7].iter().rev().cloned().collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn query_errors_come_in_the_order_the_parameters_are_declared() {
+    let server = support::start(empty()).await;
+    // `limit` (an int that does not parse) is declared before `order` (not in its enum).
+    let reply = get(&server, "/v1/identities/?order=up&limit=abc").await;
+    let detail = reply.json()["detail"].as_str().unwrap_or_default().to_string();
+    let (limit, order) = (detail.find("('query', 'limit')"), detail.find("('query', 'order')"));
+    assert!(limit.is_some() && order.is_some() && limit < order, "{}", reply.text());
 }
 
 /// The two writes where upstream's behaviour and its documented intent part ways.
