@@ -87,6 +87,14 @@ async fn links_follow_create_patch_and_upsert_semantics() {
     assert_eq!(ids(&get(&server, &agents_path).await.json()), vec![SALES_AGENT, SUPPORT_AGENT]);
     send_json(&server, "PATCH", &format!("/v1/identities/{id}"), &json!({"agent_ids": []})).await;
     assert_eq!(get(&server, &agents_path).await.json().as_array().unwrap().len(), 2);
+    // Blocks the same way: added once, however often they are sent.
+    let block = "block-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    for _ in 0..2 {
+        let patched =
+            send_json(&server, "PATCH", &format!("/v1/identities/{id}"), &json!({"block_ids": [block]})).await;
+        assert_eq!(patched.status, 200, "{}", patched.text());
+    }
+    assert_eq!(ids(&get(&server, &format!("/v1/identities/{id}/blocks")).await.json()), vec![block]);
     // Upsert replaces the agents and ignores block_ids.
     let upsert = json!({"identifier_key": "linked", "name": "L2", "identity_type": "org", "agent_ids": [SALES_AGENT], "block_ids": [MISSING_BLOCK]});
     let upserted = send_json(&server, "PUT", "/v1/identities/", &upsert).await;
@@ -125,6 +133,9 @@ async fn auto_pagination_by_after_reaches_an_empty_page() {
     let before_last = ids(&get(&server, &format!("/v1/identities/?order=asc&before={}", created[0])).await.json());
     assert_eq!(before_last.len(), 6);
     assert_eq!(before_last.first(), created.last());
+    // The same identity as both cursors: an empty window, not reversed cursors.
+    let same = get(&server, &format!("/v1/identities/?after={0}&before={0}", created[3])).await;
+    assert_eq!((same.status.as_u16(), same.text()), (200, "[]".to_string()));
 }
 
 #[tokio::test]
