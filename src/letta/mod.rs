@@ -988,6 +988,19 @@ mod tests {
     }
 
     #[test]
+    fn python_bool_parsing() {
+        for (text, value) in [("1", Some(true)), ("YES", Some(true)), ("On", Some(true)), ("t", Some(true))] {
+            assert_eq!(parse_python_bool(text), value, "{text}");
+        }
+        for (text, value) in [("0", Some(false)), ("No", Some(false)), ("OFF", Some(false)), ("f", Some(false))] {
+            assert_eq!(parse_python_bool(text), value, "{text}");
+        }
+        for refused in ["", "2", "tru", "yes please"] {
+            assert_eq!(parse_python_bool(refused), None, "{refused}");
+        }
+    }
+
+    #[test]
     fn python_int_parsing() {
         assert_eq!(parse_python_int("5"), Some(5));
         assert_eq!(parse_python_int(" -5 "), Some(-5));
