@@ -12,6 +12,8 @@ const BOB: &str = "identity-8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d";
 const SUPPORT_AGENT: &str = "agent-0b1e6f2a-5c3d-4e8f-9a7b-1c2d3e4f5a6b";
 const SALES_AGENT: &str = "agent-7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a";
 const MISSING_BLOCK: &str = "block-123e4567-e89b-42d3-8456-426614174000";
+const ALICE_BLOCK: &str = "block-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+const BOB_BLOCKS: [&str; 2] = ["block-2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", "block-3c4d5e6f-7a8b-4c9d-a0e1-2f3a4b5c6d7e"];
 
 fn ids(value: &Value) -> Vec<String> {
     value.as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_string()).collect()
@@ -160,6 +162,41 @@ async fn query_errors_come_in_the_order_the_parameters_are_declared() {
     let detail = reply.json()["detail"].as_str().unwrap_or_default().to_string();
     let (limit, order) = (detail.find("('query', 'limit')"), detail.find("('query', 'order')"));
     assert!(limit.is_some() && order.is_some() && limit < order, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn blocks_filter_page_update_and_delete_as_upstream() {
+    let server = support::start(Config::default()).await;
+    let (cats, email, persona) = (ALICE_BLOCK, BOB_BLOCKS[0], BOB_BLOCKS[1]);
+    let labels = |reply: support::Reply| -> Vec<String> {
+        reply.json().as_array().unwrap().iter().map(|b| b["label"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(labels(get(&server, "/v1/blocks/?label=persona").await), ["persona"]);
+    // `after` starts past the cursor's row.
+    let all = ids(&get(&server, "/v1/blocks/").await.json());
+    assert_eq!(ids(&get(&server, &format!("/v1/blocks/?after={}", all[0])).await.json()), all[1..]);
+
+    // Only the fields sent, and not null, change; a value loses its NUL characters.
+    let patch = json!({"value": "likes\0 dogs", "label": null, "unknown": 1});
+    let patched = send_json(&server, "PATCH", &format!("/v1/blocks/{cats}"), &patch).await;
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    let block = get(&server, &format!("/v1/blocks/{cats}")).await.json();
+    assert_eq!((&block["value"], &block["label"], block.get("unknown")), (&json!("likes dogs"), &json!("human"), None));
+    // A NUL in any other text column fails in PostgreSQL, and nothing changes.
+    let refused = send_json(&server, "PATCH", &format!("/v1/blocks/{email}"), &json!({"label": "a\0b"})).await;
+    assert_eq!((refused.status.as_u16(), refused.text()), (500, r#"{"detail":"A database error occurred."}"#.into()));
+    assert_eq!(get(&server, &format!("/v1/blocks/{email}")).await.json()["label"], "human");
+
+    // Deleting a block answers null and unlinks it from every identity.
+    let deleted = send(&server, "DELETE", &format!("/v1/blocks/{persona}"), &[], None).await;
+    assert_eq!((deleted.status.as_u16(), deleted.text()), (200, "null".into()));
+    assert_eq!(ids(&get(&server, &format!("/v1/identities/{BOB}/blocks")).await.json()), [email]);
+    // The stored link is gone too: the state dump (which a server can start from) names no block
+    // that does not exist.
+    let state = get(&server, "/__admin/state?namespace=default").await.json();
+    let identities = state["letta"]["identities"].as_array().unwrap();
+    let bob = identities.iter().find(|identity| identity["id"] == BOB).unwrap();
+    assert_eq!(bob["block_ids"], json!([email]), "{bob}");
 }
 
 /// The two writes where upstream's behaviour and its documented intent part ways.
@@ -456,7 +493,7 @@ async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
     // Other namespaces see none of it; the state dump holds it; a reset forgets it.
     let other = send(&server, "GET", "/v1/agents/count", &[("x-mock-namespace", "other")], None).await;
     assert_eq!(other.text(), "0");
-    let state = get(&server, "/__admin/state").await.json();
+    let state = get(&server, "/__admin/state?namespace=default").await.json();
     assert_eq!(state["namespaces"]["default"]["letta"]["agents"][0]["id"], agent_id.as_str());
 
     // Deleting the identity removes the links (the link tables cascade); agent and block stay.
