@@ -13,7 +13,8 @@ const SUPPORT_AGENT: &str = "agent-0b1e6f2a-5c3d-4e8f-9a7b-1c2d3e4f5a6b";
 const SALES_AGENT: &str = "agent-7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a";
 const MISSING_BLOCK: &str = "block-123e4567-e89b-42d3-8456-426614174000";
 const ALICE_BLOCK: &str = "block-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
-const BOB_BLOCKS: [&str; 2] = ["block-2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", "block-3c4d5e6f-7a8b-4c9d-a0e1-2f3a4b5c6d7e"];
+const BOB_BLOCKS: [&str; 2] =
+    ["block-2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", "block-3c4d5e6f-7a8b-4c9d-a0e1-2f3a4b5c6d7e"];
 
 fn ids(value: &Value) -> Vec<String> {
     value.as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_string()).collect()
@@ -197,6 +198,73 @@ async fn blocks_filter_page_update_and_delete_as_upstream() {
     let identities = state["letta"]["identities"].as_array().unwrap();
     let bob = identities.iter().find(|identity| identity["id"] == BOB).unwrap();
     assert_eq!(bob["block_ids"], json!([email]), "{bob}");
+}
+
+#[tokio::test]
+async fn agent_and_block_lists_filter_by_every_query_field() {
+    // A seed whose block ids do not sort in the order the blocks are created.
+    let server = support::start(Config { seed: Some(3), ..empty() }).await;
+    let mut blocks = Vec::new();
+    for (label, project, tags, hidden) in
+        [("l1", "p1", json!(["a", "b"]), false), ("l2", "p2", json!(["a"]), false), ("l3", "p1", json!(["b"]), true)]
+    {
+        let body = json!({"label": label, "value": "v", "project_id": project, "tags": tags, "hidden": hidden});
+        let created = send_json(&server, "POST", "/v1/blocks/", &body).await;
+        assert_eq!(created.status, 200, "{}", created.text());
+        blocks.push(created.json()["id"].as_str().unwrap().to_string());
+    }
+    let linked = json!({"identifier_key": "k", "name": "K", "identity_type": "user", "block_ids": &blocks});
+    let identity =
+        send_json(&server, "POST", "/v1/identities/", &linked).await.json()["id"].as_str().unwrap().to_string();
+    let labels = |query: String| {
+        let server = &server;
+        async move {
+            let reply = get(server, &format!("/v1/blocks/?{query}")).await;
+            let list = reply.json();
+            let labels = list.as_array().unwrap_or_else(|| panic!("{query}: {list}")).iter();
+            labels.map(|b| b["label"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        }
+    };
+    for (query, expected) in [
+        ("", vec!["l1", "l2"]),
+        ("order=desc", vec!["l2", "l1"]),
+        ("project_id=p1", vec!["l1"]),
+        ("tags=a&tags=b", vec!["l1", "l2"]),
+        ("tags=a&tags=b&match_all_tags=true", vec!["l1"]),
+        ("show_hidden_blocks=true", vec!["l1", "l2", "l3"]),
+        ("show_hidden_blocks=true&project_id=p1&tags=b", vec!["l1", "l3"]),
+        ("templates_only=true", vec![]),
+        ("name=l1", vec![]),
+        ("identifier_keys=other", vec![]),
+    ] {
+        assert_eq!(labels(query.to_string()).await, expected, "{query}");
+    }
+    // An identity's blocks come by id first (upstream's DISTINCT ON (id)).
+    let mut by_id = [(&blocks[0], "l1"), (&blocks[1], "l2"), (&blocks[2], "l3")];
+    by_id.sort();
+    let by_id = by_id.map(|(_, label)| label);
+    assert_ne!(by_id, ["l1", "l2", "l3"], "the seed must give ids out of creation order");
+    assert_eq!(labels("identifier_keys=k&show_hidden_blocks=true".into()).await, by_id);
+    assert_eq!(labels(format!("identity_id={identity}&project_id=p2")).await, ["l2"]);
+
+    for (name, project, template, base) in [("a1", "p1", "t1", "b1"), ("a2", "p1", "t2", "b2")] {
+        let body = json!({"name": name, "project_id": project, "template_id": template, "base_template_id": base,
+                          "model": "openai/gpt-4o-mini", "embedding": "openai/text-embedding-3-small"});
+        let created = send_json(&server, "POST", "/v1/agents/", &body).await;
+        assert_eq!(created.status, 200, "{}", created.text());
+    }
+    for (query, expected) in [
+        ("", vec!["a2", "a1"]),
+        ("order=asc", vec!["a1", "a2"]),
+        ("template_id=t1", vec!["a1"]),
+        ("base_template_id=b2", vec!["a2"]),
+        ("project_id=p1&base_template_id=b1", vec!["a1"]),
+        ("query_text=A2", vec!["a2"]),
+    ] {
+        let list = get(&server, &format!("/v1/agents/?{query}")).await.json();
+        let names: Vec<&str> = list.as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+        assert_eq!(names, expected, "{query}");
+    }
 }
 
 /// The two writes where upstream's behaviour and its documented intent part ways.
