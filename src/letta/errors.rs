@@ -337,6 +337,9 @@ mod tests {
             python_json_dumps(&value),
             r#"[{"key": "\u00e9\"x", "value": 1.0, "type": "string"}, {"a": [1, 2.5, true, null]}, "\ud83d\ude00"]"#
         );
+        // Control characters: the short escapes, else \u; DEL is escaped too.
+        let controls = serde_json::json!(["a\nb\r\t\u{8}\u{c}\\\u{1}\u{7f}~"]);
+        assert_eq!(python_json_dumps(&controls), r#"["a\nb\r\t\b\f\\\u0001\u007f~"]"#);
     }
 
     #[test]
