@@ -561,7 +561,7 @@ async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
     // Other namespaces see none of it; the state dump holds it; a reset forgets it.
     let other = send(&server, "GET", "/v1/agents/count", &[("x-mock-namespace", "other")], None).await;
     assert_eq!(other.text(), "0");
-    let state = get(&server, "/__admin/state?namespace=default").await.json();
+    let state = get(&server, "/__admin/state").await.json();
     assert_eq!(state["namespaces"]["default"]["letta"]["agents"][0]["id"], agent_id.as_str());
 
     // Deleting the identity removes the links (the link tables cascade); agent and block stay.

@@ -552,12 +552,11 @@ impl LettaApi {
         if both {
             let mut rows = Vec::new();
             data.identities.visit_page(bounds, keep, |identity| rows.push(identity.clone()));
+            // The ORM's middle slice: the `wanted` rows around the middle (all of them when fewer).
             let wanted = fetch.and_then(|n| usize::try_from(n).ok()).unwrap_or(usize::MAX);
-            if rows.len() > wanted {
-                let start = (rows.len() / 2).saturating_sub(wanted / 2);
-                rows = rows[start..(start + wanted).min(rows.len())].to_vec();
-            }
-            rows.iter().take(trim.unwrap_or(usize::MAX)).for_each(&mut write);
+            let start = (rows.len() / 2).saturating_sub(wanted / 2);
+            let middle = &rows[start..start.saturating_add(wanted).min(rows.len())];
+            middle.iter().take(trim.unwrap_or(usize::MAX)).for_each(&mut write);
         } else {
             // Written straight from the store: no identity is copied for the page.
             let bounds = PageBounds { limit: bounds.limit.map(|n| n.min(trim.unwrap_or(usize::MAX))), ..bounds };
