@@ -126,5 +126,7 @@ mod tests {
         // `%\%`: the filter's backslash escapes the closing `%`, so the name must end in `%`.
         assert!(contains("\\", "100%") && !contains("\\", "100% off"));
         assert!(contains("東", "東京") && !contains("x", "東京"));
+        // A `%` retried from further along each time the rest fails.
+        assert!(contains("abab", "abaabab") && contains("aab", "aaab") && !contains("abc", "ababab"));
     }
 }

@@ -506,6 +506,17 @@ mod tests {
     }
 
     #[test]
+    fn bytes_decode_with_surrogatepass_as_python() {
+        // Expected code points printed by CPython 3.11 bytes.decode(…, 'surrogatepass').
+        let utf8 = decode_bytes(b"\"\xed\xa0\x80x\xed\xb0\xbf\"").unwrap();
+        assert_eq!(utf8, [0x22, 0xD800, 0x78, 0xDC3F, 0x22]);
+        let utf16 = decode_bytes(b"\x00\x22\xd8\x3d\xde\x00\xd8\x00\x00\x22").unwrap();
+        assert_eq!(utf16, [0x22, 0x1F600, 0xD800, 0x22], "a pair combines, a lone surrogate passes");
+        let little = decode_bytes(b"\xff\xfe\x22\x00\x3d\xd8\x00\xde\x22\x00").unwrap();
+        assert_eq!(little, [0x22, 0x1F600, 0x22]);
+    }
+
+    #[test]
     fn python_script_depth_994_valid() {
         // From a top-level script CPython 3.11 accepts 994 nested arrays and rejects 995.
         let body = nested(b"[", b"", b"]", 994);
