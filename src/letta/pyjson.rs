@@ -575,6 +575,14 @@ mod tests {
     }
 
     #[test]
+    fn a_constant_must_be_spelt_whole() {
+        // Expected as CPython 3.11 json.loads raises them.
+        for body in [&b"[Nope]"[..], b"[Inf]", b"[-Inf]", b"[tru]", b"[nul]", b"[fals]"] {
+            assert_eq!(decode_error(body), err("Expecting value", 1), "{}", String::from_utf8_lossy(body));
+        }
+    }
+
+    #[test]
     fn bad_key() {
         assert_eq!(decode_error(b"{bad"), err("Expecting property name enclosed in double quotes", 1));
     }
