@@ -583,6 +583,26 @@ mod tests {
     }
 
     #[test]
+    fn unicode_escapes_and_surrogate_pairs() {
+        let cases: [(&str, Option<usize>); 10] = [
+            (r#"["\u12G4"]"#, Some(3)),
+            (r#"["\ud83d\uZZZZ"]"#, Some(9)),
+            (r#"["\ud83d\ude00"]"#, None),
+            (r#"["\ud83d\u0041"]"#, None),
+            (r#"["\ud83d\u"]"#, Some(9)),
+            (r#"["\ud83d\ude0"]"#, Some(9)),
+            (r#"["\ud83d\\"]"#, None),
+            (r#""\ud83d\ude00"#, Some(8)),
+            (r#""\ud83dx\ude00""#, None),
+            (r#"["\ud83d\n"]"#, None),
+        ];
+        for (body, invalid_at) in cases {
+            let expected = invalid_at.map_or(Outcome::Valid, |pos| err(BAD_UNICODE_ESCAPE, pos));
+            assert_eq!(decode_error(body.as_bytes()), expected, "{body}");
+        }
+    }
+
+    #[test]
     fn bad_key() {
         assert_eq!(decode_error(b"{bad"), err("Expecting property name enclosed in double quotes", 1));
     }

@@ -525,6 +525,11 @@ mod tests {
     }
 
     #[test]
+    fn str_controls_are_hex_escaped_and_space_is_not() {
+        assert_eq!(s("a b\x01\x1f\x7f\u{80}"), r"'a b\x01\x1f\x7f\x80'");
+    }
+
+    #[test]
     fn str_plain() {
         assert_eq!(s("hello"), "'hello'");
     }
