@@ -381,6 +381,17 @@ mod tests {
     }
 
     #[test]
+    fn escapes_and_raw_lone_surrogates_read_as_python_reads_them() {
+        assert_eq!(read(r#"["a\"b", "c\\d", "\/"]"#), serde_json::json!(["a\"b", "c\\d", "/"]));
+        // A lone surrogate decoded from the body's bytes (surrogatepass) becomes its sentinel.
+        let raw: Value = serde_json::from_str(&serde_text(&[0x22, 0x61, 0xD800, 0x22])).unwrap();
+        assert_eq!(
+            raw.as_str().map(|s| s.chars().map(as_surrogate).collect::<Vec<_>>()),
+            Some(vec![None, Some(0xD800)])
+        );
+    }
+
+    #[test]
     fn already_stored_values_are_recognised_and_refusals_kept() {
         for body in ["[1, 2.5, \"x\", {\"a\": [1e-7, 100000.0]}]", "[18446744073709551616]", "[]"] {
             assert_eq!(is_stored(&read(body)), Ok(true), "{body}");
