@@ -557,6 +557,16 @@ async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
     assert_eq!(bare["identity_ids"], json!([]));
     let included = send(&server, "GET", &format!("/v1/agents/{agent_id}?include=agent.identities"), &sdk, None).await;
     assert_eq!(included.json()["identity_ids"], json!([identity]));
+    // Upstream also knows a 1.x SDK by its user agent; an older client (or another) gets everything.
+    for (user_agent, ids) in [
+        ("letta-client/1.7.0", json!([])),
+        ("@letta-ai/letta-client/1.6.4", json!([])),
+        ("letta-client/0.1.330", json!([identity])),
+        ("curl/8.0", json!([identity])),
+    ] {
+        let agent = send(&server, "GET", &format!("/v1/agents/{agent_id}"), &[("user-agent", user_agent)], None).await;
+        assert_eq!(agent.json()["identity_ids"], ids, "{user_agent}");
+    }
 
     // Other namespaces see none of it; the state dump holds it; a reset forgets it.
     let other = send(&server, "GET", "/v1/agents/count", &[("x-mock-namespace", "other")], None).await;
