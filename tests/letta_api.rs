@@ -163,6 +163,18 @@ async fn query_errors_come_in_the_order_the_parameters_are_declared() {
     let detail = reply.json()["detail"].as_str().unwrap_or_default().to_string();
     let (limit, order) = (detail.find("('query', 'limit')"), detail.find("('query', 'order')"));
     assert!(limit.is_some() && order.is_some() && limit < order, "{}", reply.text());
+    // Body errors too, as pydantic validates the model's fields: identifier_key before identity_type.
+    let body = br#"{"identity_type":"robot","identifier_key":5,"name":"n"}"#;
+    let reply = send(&server, "POST", "/v1/identities/", &[("content-type", "application/json")], Some(body)).await;
+    let detail = reply.json()["detail"].as_str().unwrap_or_default().to_string();
+    let (key, kind) = (detail.find("('body', 'identifier_key')"), detail.find("('body', 'identity_type')"));
+    assert!(key.is_some() && kind.is_some() && key < kind, "{}", reply.text());
+    // Unknown keys come after the fields, in the order the body has them.
+    let body = br#"{"identifier_key":"k","name":"n","identity_type":"user","properties":[{"key":"a","value":1,"type":"number","zz":1,"aa":2}]}"#;
+    let reply = send(&server, "POST", "/v1/identities/", &[("content-type", "application/json")], Some(body)).await;
+    let detail = reply.json()["detail"].as_str().unwrap_or_default().to_string();
+    let (zz, aa) = (detail.find("0, 'zz')"), detail.find("0, 'aa')"));
+    assert!(zz.is_some() && aa.is_some() && zz < aa, "{}", reply.text());
 }
 
 #[tokio::test]
