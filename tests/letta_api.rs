@@ -546,6 +546,19 @@ async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
     assert_eq!(agent["llm_config"]["context_window"], 128_000);
     assert_eq!(agent["max_files_open"], 10, "from the 128k context window");
     assert_eq!(agent["compaction_settings"]["model"], "openai/gpt-5-mini");
+    // Letta's own models have a 30,000-token window and their own summarizer; names may hold
+    // letters of any language, digits, spaces, hyphens, underscores and apostrophes.
+    let letta_model =
+        json!({"name": "Zoë O'Brien_2 x-y", "model": "letta/letta-free", "embedding": "openai/text-embedding-3-small"});
+    let created = send_json(&server, "POST", "/v1/agents/", &letta_model).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let created = created.json();
+    assert_eq!(created["llm_config"]["context_window"], 30_000, "{}", created["llm_config"]);
+    assert_eq!(created["compaction_settings"]["model"], "letta/auto");
+    assert_eq!(
+        send(&server, "DELETE", &format!("/v1/agents/{}", created["id"].as_str().unwrap()), &[], None).await.status,
+        200
+    );
     let block =
         send_json(&server, "POST", "/v1/blocks/", &json!({"label": "human", "value": "likes tea"})).await.json();
     let block_id = block["id"].as_str().unwrap().to_string();

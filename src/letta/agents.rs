@@ -250,7 +250,6 @@ fn compaction_model(config: &Value) -> Value {
         "letta" => Value::from("letta/auto"),
         "openai" => Value::from("openai/gpt-5-mini"),
         "anthropic" => Value::from("anthropic/claude-haiku-4-5"),
-        "google_ai" => Value::from("google_ai/gemini-2.5-flash"),
         _ => config["handle"].clone(),
     }
 }
