@@ -156,6 +156,17 @@ async fn both_cursors_keep_the_middle_of_twice_the_page_as_upstream_orm() {
 }
 
 #[tokio::test]
+async fn a_path_with_an_unknown_tail_is_not_found() {
+    let server = support::start(Config::default()).await;
+    for path in
+        [format!("/v1/identities/{ALICE}/bogus"), format!("/v1/agents/{SUPPORT_AGENT}/identities/bogus/{ALICE}")]
+    {
+        let reply = get(&server, &path).await;
+        assert_eq!((reply.status.as_u16(), reply.text()), (404, r#"{"detail":"Not Found"}"#.to_string()), "{path}");
+    }
+}
+
+#[tokio::test]
 async fn query_errors_come_in_the_order_the_parameters_are_declared() {
     let server = support::start(empty()).await;
     // `limit` (an int that does not parse) is declared before `order` (not in its enum).

@@ -442,10 +442,15 @@ async fn the_openapi_document_describes_every_route() {
     let invalid = &document["paths"]["/v1/identities/"]["post"]["responses"]["422"]["content"]["application/json"];
     assert_eq!(invalid["schema"]["$ref"], "#/components/schemas/letta.ValidationErrorBody", "{invalid}");
 
-    // orq: parameters per operation, both revisions' shapes, 409 and Location on create only.
     let names = |operation: &Value| -> Vec<String> {
         operation["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect()
     };
+    // Letta: a path's own ids, and an identity id only where the path has one after them.
+    assert_eq!(names(&document["paths"]["/v1/agents/{agent_id}"]), ["agent_id", "X-Mock-Namespace"]);
+    let attach = &document["paths"]["/v1/agents/{agent_id}/identities/attach/{identity_id}"];
+    assert_eq!(names(attach), ["agent_id", "identity_id", "X-Mock-Namespace"]);
+
+    // orq: parameters per operation, both revisions' shapes, 409 and Location on create only.
     let collection = &document["paths"]["/v2/identities"];
     let item = &document["paths"]["/v2/identities/{id}"];
     assert_eq!(names(collection), ["X-Mock-Namespace", "X-Mock-Orq-Api"]);
