@@ -193,14 +193,6 @@ fn endpoint(provider: &str) -> Option<&'static str> {
     PROVIDERS.iter().find(|(name, _)| *name == provider).map(|(_, url)| *url)
 }
 
-/// The context window upstream's provider sync gives a model (capped at 128,000).
-fn context_window(provider: &str) -> u64 {
-    match provider {
-        "letta" => 30_000,
-        _ => 128_000,
-    }
-}
-
 /// The `llm_config` and `model_settings` a model handle stands for, or `None` for a handle of a
 /// provider identity-mock does not know (upstream: not configured).
 fn llm_config(handle: &str) -> Option<(Value, Value)> {
@@ -217,7 +209,9 @@ fn llm_config(handle: &str) -> Option<(Value, Value)> {
         config["model_endpoint_type"] = Value::from(provider);
         config["model_endpoint"] = Value::from(url);
         config["provider_name"] = Value::from(provider);
-        config["context_window"] = Value::from(context_window(provider));
+        // Upstream's provider sync caps an OpenAI or Anthropic model's window at 128,000; the
+        // template's `letta-free` keeps its own 30,000.
+        config["context_window"] = Value::from(128_000);
         config["handle"] = Value::from(handle);
         config["max_tokens"] = Value::from(max_tokens);
         settings["max_output_tokens"] = Value::from(max_tokens);

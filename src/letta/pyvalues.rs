@@ -381,6 +381,31 @@ mod tests {
     }
 
     #[test]
+    fn the_deepest_value_is_walked_on_a_thread_with_a_small_stack() {
+        // A thread with 128 KiB of stack cannot hold 961 levels of these walks (debug frames are
+        // hundreds of bytes each): `with_stack` has to move them onto fresh segments in time.
+        let walked = std::thread::Builder::new()
+            .stack_size(128 * 1024)
+            .spawn(|| {
+                let mut value = Value::from(1);
+                for _ in 0..crate::letta::pyjson::DEFAULT_MAX_DEPTH {
+                    value = Value::Array(vec![value]);
+                }
+                let equal = python_equal(&value, &value);
+                let stored = is_stored(&value).is_ok_and(|stored| stored);
+                // Taken apart level by level: dropping it whole would recurse 961 deep here.
+                while let Value::Array(mut items) = value {
+                    value = items.pop().unwrap_or_default();
+                }
+                (equal, stored)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(walked, (true, true));
+    }
+
+    #[test]
     fn escapes_and_raw_lone_surrogates_read_as_python_reads_them() {
         assert_eq!(read(r#"["a\"b", "c\\d", "\/"]"#), serde_json::json!(["a\"b", "c\\d", "/"]));
         // A lone surrogate decoded from the body's bytes (surrogatepass) becomes its sentinel.

@@ -48,7 +48,8 @@ pub struct PydanticError {
     pub loc: Vec<LocPart>,
     pub msg: String,
     pub input: ErrorInput,
-    pub ctx: Vec<(&'static str, CtxValue)>,
+    /// Every error identity-mock reports has at most one `ctx` entry.
+    pub ctx: Option<(&'static str, CtxValue)>,
 }
 
 impl PydanticError {
@@ -59,11 +60,11 @@ impl PydanticError {
         msg: impl Into<String>,
         input: ErrorInput,
     ) -> Self {
-        PydanticError { kind, section, loc, msg: msg.into(), input, ctx: Vec::new() }
+        PydanticError { kind, section, loc, msg: msg.into(), input, ctx: None }
     }
 
     pub fn with_ctx(mut self, key: &'static str, value: CtxValue) -> Self {
-        self.ctx.push((key, value));
+        self.ctx = Some((key, value));
         self
     }
 }
@@ -95,19 +96,14 @@ pub fn render(errors: &[PydanticError]) -> String {
             ErrorInput::Nothing => out.push_str("None"),
             ErrorInput::EmptyDict => out.push_str("{}"),
         }
-        if !error.ctx.is_empty() {
+        if let Some((key, value)) = &error.ctx {
             out.push_str(", 'ctx': {");
-            for (j, (key, value)) in error.ctx.iter().enumerate() {
-                if j > 0 {
-                    out.push_str(", ");
-                }
-                pyrepr::write_str(&mut out, key);
-                out.push_str(": ");
-                match value {
-                    CtxValue::Int(n) => out.push_str(&n.to_string()),
-                    CtxValue::Text(text) => pyrepr::write_str(&mut out, text),
-                    CtxValue::Repr(repr) => out.push_str(repr),
-                }
+            pyrepr::write_str(&mut out, key);
+            out.push_str(": ");
+            match value {
+                CtxValue::Int(n) => out.push_str(&n.to_string()),
+                CtxValue::Text(text) => pyrepr::write_str(&mut out, text),
+                CtxValue::Repr(repr) => out.push_str(repr),
             }
             out.push('}');
         }
@@ -147,7 +143,7 @@ pub fn validate(
     for error in schema.validator.iter_errors(instance) {
         convert(schemas, &schema.document, section, &error, &mut errors);
     }
-    order(schemas, &schema.document, instance, errors)
+    order(schemas, &schema.document, errors)
 }
 
 fn path_of(error: &ValidationError<'_>) -> Vec<LocPart> {
@@ -215,18 +211,6 @@ fn first_type(kind: &TypeKind) -> JsonType {
 
 fn is_null_arm(arm: &[ValidationError<'_>]) -> bool {
     matches!(arm, [only] if matches!(only.kind(), ValidationErrorKind::Type { kind: TypeKind::Single(JsonType::Null) }))
-}
-
-fn value_at<'a>(instance: &'a Value, path: &[LocPart]) -> Option<&'a Value> {
-    let mut value = instance;
-    for part in path {
-        value = match part {
-            LocPart::Key(key) => value.get(key.as_str())?,
-            LocPart::Index(index) => value.get(*index)?,
-            LocPart::Tag(..) => value,
-        };
-    }
-    Some(value)
 }
 
 fn convert(
@@ -347,32 +331,27 @@ fn length_error(
 
 /// Where an error sorts: pydantic validates fields in declaration order (the schema's `properties`
 /// order), list items in index order, and reports unknown keys after all fields, in input order.
-fn rank_of(schemas: &Schemas, root: &Value, instance: &Value, loc: &[LocPart]) -> Vec<u64> {
+/// The validator already lists an object's unknown keys in input order, and the sort is stable,
+/// so they all share one rank.
+fn rank_of(schemas: &Schemas, root: &Value, loc: &[LocPart]) -> Vec<u64> {
     const EXTRA: u64 = 1 << 32;
     let mut ranks = Vec::with_capacity(loc.len());
     for (depth, part) in loc.iter().enumerate() {
         let rank = match part {
             LocPart::Index(index) => *index as u64,
             LocPart::Tag(_, rank) => *rank,
-            LocPart::Key(key) => {
-                let fields = schema_at(schemas, root, &loc[..depth])
-                    .and_then(|s| s.get("properties"))
-                    .and_then(Value::as_object);
-                match fields.and_then(|f| f.keys().position(|k| k == key)) {
-                    Some(index) => index as u64,
-                    None => {
-                        let container = value_at(instance, &loc[..depth]).and_then(Value::as_object);
-                        EXTRA + container.and_then(|c| c.keys().position(|k| k == key)).unwrap_or(0) as u64
-                    }
-                }
-            }
+            LocPart::Key(key) => schema_at(schemas, root, &loc[..depth])
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object)
+                .and_then(|fields| fields.keys().position(|k| k == key))
+                .map_or(EXTRA, |index| index as u64),
         };
         ranks.push(rank);
     }
     ranks
 }
 
-fn order(schemas: &Schemas, root: &Value, instance: &Value, errors: Vec<PydanticError>) -> Vec<PydanticError> {
+fn order(schemas: &Schemas, root: &Value, errors: Vec<PydanticError>) -> Vec<PydanticError> {
     // A constrained string stops at its first failed check: length before pattern.
     let length_failed: Vec<Vec<LocPart>> = errors
         .iter()
@@ -382,7 +361,7 @@ fn order(schemas: &Schemas, root: &Value, instance: &Value, errors: Vec<Pydantic
     let mut ranked: Vec<(Vec<u64>, PydanticError)> = errors
         .into_iter()
         .filter(|e| !(e.kind == "string_pattern_mismatch" && length_failed.contains(&e.loc)))
-        .map(|e| (rank_of(schemas, root, instance, &e.loc), e))
+        .map(|e| (rank_of(schemas, root, &e.loc), e))
         .collect();
     ranked.sort_by(|a, b| a.0.cmp(&b.0));
     ranked.into_iter().map(|(_, e)| e).collect()
@@ -412,6 +391,44 @@ mod tests {
             detail(SchemaId::LettaIdentityCreate, json!({"zzz": 1, "identifier_key": "x", "name": 5, "identity_type": "user"})),
             "[{'type': 'string_type', 'loc': ('body', 'name'), 'msg': 'Input should be a valid string', 'input': 5}, {'type': 'extra_forbidden', 'loc': ('body', 'zzz'), 'msg': 'Extra inputs are not permitted', 'input': 1}]"
         );
+    }
+
+    #[test]
+    fn unknown_keys_come_last_in_input_order_at_every_depth() {
+        let body = json!({
+            "zz": 1,
+            "properties": [{"key": "k", "value": "v", "type": "string", "qq": 1, "bb": 2}],
+            "name": 3,
+            "aa": 2,
+        });
+        let errors = validate(Schemas::bundled().unwrap(), SchemaId::LettaIdentityUpdate, "body", &body);
+        let locs: Vec<String> = errors.iter().map(|e| format!("{}:{:?}", e.kind, e.loc)).collect();
+        assert_eq!(
+            locs,
+            vec![
+                "string_type:[Key(\"name\")]",
+                "extra_forbidden:[Key(\"properties\"), Index(0), Key(\"qq\")]",
+                "extra_forbidden:[Key(\"properties\"), Index(0), Key(\"bb\")]",
+                "extra_forbidden:[Key(\"zz\")]",
+                "extra_forbidden:[Key(\"aa\")]",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_id_of_the_right_length_reports_its_pattern_and_a_long_one_its_length_only() {
+        let wrong = format!("agent-{}", "z".repeat(36));
+        let long = format!("agent-{}", "0".repeat(37));
+        let errors = validate(
+            Schemas::bundled().unwrap(),
+            SchemaId::LettaIdentityUpdate,
+            "body",
+            &json!({"agent_ids": [wrong, long]}),
+        );
+        let kinds: Vec<(&str, &[LocPart])> = errors.iter().map(|e| (e.kind, e.loc.as_slice())).collect();
+        let at = |index| vec![LocPart::Key("agent_ids".into()), LocPart::Index(index)];
+        assert_eq!(kinds, vec![("string_pattern_mismatch", at(0).as_slice()), ("string_too_long", at(1).as_slice())]);
+        assert!(render(&errors).contains("'ctx': {'pattern': '^agent-"), "{}", render(&errors));
     }
 
     #[test]
