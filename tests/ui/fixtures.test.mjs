@@ -1,24 +1,13 @@
 // The Fixtures action: a bad document shows every problem the server reports and loads nothing; a
 // good one (pasted, or from a file) loads into the chosen namespace; the state downloads.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertNoErrors, call, launchBrowser, openPage, ready, screenshot, startServer } from './helpers.mjs';
+import { assertNoErrors, call, openPage, ready, screenshot, serverAndBrowser } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 const BAD = JSON.stringify({
   letta: { identities: [{ name: 1 }] },
@@ -28,11 +17,11 @@ const BAD = JSON.stringify({
 
 test('a bad fixtures document shows every problem the server reports, and loads nothing', async () => {
   // The 400 answer is what the test provokes: the browser logs it as a failed resource.
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/?namespace=ui-fixtures`, {
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/?namespace=ui-fixtures`, {
     allowed: [/Failed to load resource: the server responded with a status of 400/],
   });
   await ready(page);
-  const expected = (await call(server.url, 'POST', '/__admin/fixtures?namespace=ui-fixtures-probe', { body: BAD })).json;
+  const expected = (await call(env.server.url, 'POST', '/__admin/fixtures?namespace=ui-fixtures-probe', { body: BAD })).json;
   assert.ok(expected.problems.length >= 3, JSON.stringify(expected));
 
   await page.click('#fixtures-open');
@@ -44,14 +33,14 @@ test('a bad fixtures document shows every problem the server reports, and loads 
   assert.deepEqual(await page.$$eval('#fixtures-result .problems li', (items) => items.map((li) => li.textContent)), expected.problems);
   assert.match(await page.textContent('#fixtures-result'), new RegExp(`${expected.problems.length} problems`));
   await screenshot(page, 'fixtures-problems-1280');
-  const { json } = await call(server.url, 'GET', '/__admin/namespaces');
+  const { json } = await call(env.server.url, 'GET', '/__admin/namespaces');
   assert.ok(!json.namespaces.some((ns) => ns.name === 'ui-fixtures' && ns.own_data), 'nothing loaded');
   assertNoErrors(errors);
   await page.close();
 });
 
 test('a good document from a file loads into the chosen namespace and shows up; the state downloads', async () => {
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/?namespace=ui-fixtures-good`);
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/?namespace=ui-fixtures-good`);
   await ready(page);
   const dir = await mkdtemp(join(tmpdir(), 'identity-mock-ui-fixtures-'));
   const file = join(dir, 'people.json');

@@ -6,12 +6,32 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = process.env.IDENTITY_MOCK_BIN || join(ROOT, 'target/release/identity-mock');
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 export const SHOTS = join(ROOT, 'target/ui-screenshots');
+
+/**
+ * For one test file: starts a server (with `args`) and a browser before its tests, then runs
+ * `prepare(env)`, and closes both after them. Returns `env`, whose `server` and `browser` are set
+ * once the tests run.
+ */
+export function serverAndBrowser(args = [], prepare = async () => {}) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer(args);
+    env.browser = await launchBrowser();
+    await prepare(env);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
 
 /** Starts the server (on a free port unless `args` name one); resolves to {url, stop()}. */
 export function startServer(args = []) {

@@ -1,34 +1,23 @@
 // Identities: the bundled fixtures shown, the exact JSON in the detail panel with linked agents and
 // blocks, an identity created through the API appearing without a reload, search, sorting,
 // delete through the page, and Reset after a confirmation.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoErrors, call, launchBrowser, openPage, ready, screenshot, startServer } from './helpers.mjs';
+import { assertNoErrors, call, openPage, ready, screenshot, serverAndBrowser } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 const rowNames = (page) => page.$$eval('#identities-table tbody th', (cells) => cells.map((c) => c.textContent.trim()));
 
 async function state(namespace = 'default') {
-  const { json } = await call(server.url, 'GET', `/__admin/state?namespace=${namespace}`);
+  const { json } = await call(env.server.url, 'GET', `/__admin/state?namespace=${namespace}`);
   return json;
 }
 
 test('shows the bundled fixtures: every Letta and orq identity, and the exact JSON of one', async () => {
   const fixtures = await state();
   assert.ok(fixtures.letta.identities.length >= 5, 'the bundled fixtures have Letta identities');
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/`);
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/`);
   await ready(page);
   await page.waitForFunction((n) => document.querySelectorAll('#identities-table tbody tr').length === n, fixtures.letta.identities.length);
   assert.deepEqual(
@@ -66,13 +55,13 @@ test('shows the bundled fixtures: every Letta and orq identity, and the exact JS
 });
 
 test('an identity created through the API shows up within 3 s without a reload; search and sort find it', async (t) => {
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/`);
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/`);
   await ready(page);
   await page.waitForSelector('#identities-table tbody tr');
   await page.evaluate(() => {
     window.notReloaded = true;
   });
-  const created = await call(server.url, 'POST', '/v1/identities/', {
+  const created = await call(env.server.url, 'POST', '/v1/identities/', {
     body: { identifier_key: 'ui-test-live', name: 'Live Lena', identity_type: 'user' },
   });
   assert.equal(created.status, 200, created.text);
@@ -103,13 +92,13 @@ test('an identity created through the API shows up within 3 s without a reload; 
 });
 
 test('deleting an orq identity from its detail panel asks first, then removes it', async () => {
-  const created = await call(server.url, 'POST', '/v2/identities', {
+  const created = await call(env.server.url, 'POST', '/v2/identities', {
     headers: { Authorization: 'Bearer ui-test-key', 'X-Mock-Namespace': 'default' },
     body: { external_id: 'ui-delete-me', display_name: 'Delete Dora' },
   });
   assert.equal(created.status, 201, created.text);
   const id = created.json.identity._id;
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/`);
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/`);
   await ready(page);
   await page.click('#tab-orq');
   await page.click(`#identities-table tbody tr[data-id="${id}"] button`);
@@ -126,10 +115,10 @@ test('deleting an orq identity from its detail panel asks first, then removes it
 });
 
 test('Reset, after a confirmation, removes what the test created', async () => {
-  const created = await call(server.url, 'POST', '/v1/identities/', {
+  const created = await call(env.server.url, 'POST', '/v1/identities/', {
     body: { identifier_key: 'ui-test-reset', name: 'Reset Rita', identity_type: 'user' },
   });
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/`);
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/`);
   await ready(page);
   const row = `#identities-table tbody tr[data-id="${created.json.id}"]`;
   await page.waitForSelector(row);

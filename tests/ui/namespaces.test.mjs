@@ -1,30 +1,19 @@
 // Namespaces: one used by a request is listed with its counts and last use; it opens under
 // Identities through the picker; reset and remove.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoErrors, call, launchBrowser, openPage, ready, screenshot, startServer } from './helpers.mjs';
+import { assertNoErrors, call, openPage, ready, screenshot, serverAndBrowser } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 test('a namespace used by a request is listed with its counts, opens under Identities, resets and goes', async () => {
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/#namespaces`);
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/#namespaces`);
   await ready(page);
   await page.waitForSelector('#namespaces-table tbody tr[data-name=default]');
-  const fixtures = (await call(server.url, 'GET', '/__admin/state?namespace=default')).json;
+  const fixtures = (await call(env.server.url, 'GET', '/__admin/state?namespace=default')).json;
   const letta = fixtures.letta.identities.length;
 
-  const created = await call(server.url, 'POST', '/v1/identities/', {
+  const created = await call(env.server.url, 'POST', '/v1/identities/', {
     headers: { 'X-Mock-Namespace': 'ui-team-a' },
     body: { identifier_key: 'ui-ns', name: 'Namespace Nia', identity_type: 'user' },
   });
@@ -60,12 +49,12 @@ test('a namespace used by a request is listed with its counts, opens under Ident
     letta,
     { timeout: 3000 },
   );
-  const reset = (await call(server.url, 'GET', '/__admin/state?namespace=ui-team-a')).json;
+  const reset = (await call(env.server.url, 'GET', '/__admin/state?namespace=ui-team-a')).json;
   assert.ok(!reset.letta.identities.some((i) => i.id === created.json.id), 'the created identity went with the reset');
 
   // Remove another one.
-  await call(server.url, 'GET', '/v1/identities/', { headers: { 'X-Mock-Namespace': 'ui-team-b' } });
-  await call(server.url, 'POST', '/v1/identities/', {
+  await call(env.server.url, 'GET', '/v1/identities/', { headers: { 'X-Mock-Namespace': 'ui-team-b' } });
+  await call(env.server.url, 'POST', '/v1/identities/', {
     headers: { 'X-Mock-Namespace': 'ui-team-b' },
     body: { identifier_key: 'ui-ns-b', name: 'B', identity_type: 'user' },
   });
@@ -75,7 +64,7 @@ test('a namespace used by a request is listed with its counts, opens under Ident
   await page.waitForSelector('#confirm-dialog[open]');
   await page.click('#confirm-ok');
   await other.waitFor({ state: 'detached' });
-  const { json } = await call(server.url, 'GET', '/__admin/namespaces');
+  const { json } = await call(env.server.url, 'GET', '/__admin/namespaces');
   assert.ok(!json.namespaces.some((ns) => ns.name === 'ui-team-b'));
   assertNoErrors(errors);
   await page.close();

@@ -1,39 +1,29 @@
 // Requests: the live journal (a request made after the page opened shows up within 3 s), newest
 // first, with time, api, operation and headers; a row opens to the request and the response;
 // copy as curl; the filters; the page's own admin calls are not journaled.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoErrors, call, launchBrowser, openPage, ready, screenshot, startServer } from './helpers.mjs';
+import { assertNoErrors, call, openPage, ready, screenshot, serverAndBrowser } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+const env = serverAndBrowser([], async ({ server, browser }) => {
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 const rowFor = (seq) => `#requests-table tbody tr.req[data-seq="${seq}"]`;
 
 async function lastEntry() {
-  const { json } = await call(server.url, 'GET', '/__admin/requests?limit=1');
+  const { json } = await call(env.server.url, 'GET', '/__admin/requests?limit=1');
   return json.requests[0];
 }
 
 test('the live journal shows a request made after the page opened, newest first, and opens it', async () => {
-  await call(server.url, 'GET', '/v1/identities/?limit=1');
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/#requests`);
+  await call(env.server.url, 'GET', '/v1/identities/?limit=1');
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/#requests`);
   await ready(page);
   await page.waitForSelector('#live[data-status=live]');
   await page.waitForSelector('#requests-table tbody tr.req');
 
-  const created = await call(server.url, 'POST', '/v1/identities/', {
+  const created = await call(env.server.url, 'POST', '/v1/identities/', {
     headers: { 'X-Mock-Namespace': 'ui-requests' },
     body: { identifier_key: 'ui-journal', name: 'Journal Jo', identity_type: 'user', properties: [{ key: 'k', value: 'v', type: 'string' }] },
   });
@@ -76,7 +66,7 @@ test('the live journal shows a request made after the page opened, newest first,
     }
   });
   assert.match(curl, /^curl -X POST '/);
-  assert.ok(curl.includes(`${server.url}/v1/identities/`), curl);
+  assert.ok(curl.includes(`${env.server.url}/v1/identities/`), curl);
   assert.ok(curl.includes("-H 'x-mock-namespace: ui-requests'"), curl);
   assert.ok(curl.includes('--data-raw') && curl.includes('ui-journal'), curl);
 
@@ -88,17 +78,17 @@ test('the live journal shows a request made after the page opened, newest first,
 });
 
 test('filters by API, method, path, status and namespace, also for requests arriving live', async () => {
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/#requests`);
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/#requests`);
   await ready(page);
   await page.waitForSelector('#live[data-status=live]');
   const visiblePaths = () => page.$$eval('#requests-table tbody tr.req', (rows) => rows.map((r) => `${r.cells[1].textContent} ${r.cells[2].textContent} ${r.cells[3].textContent} ${r.cells[5].textContent}`));
 
   await page.selectOption('#request-filters select[name=method]', 'GET');
-  await call(server.url, 'POST', '/v2/identities', {
+  await call(env.server.url, 'POST', '/v2/identities', {
     headers: { Authorization: 'Bearer ui-filter', 'X-Mock-Namespace': 'ui-filters' },
     body: { external_id: 'ui-filter-1', display_name: 'Filter Fay' },
   });
-  await call(server.url, 'GET', '/v2/identities/ui-filter-1', { headers: { Authorization: 'Bearer ui-filter', 'X-Mock-Namespace': 'ui-filters' } });
+  await call(env.server.url, 'GET', '/v2/identities/ui-filter-1', { headers: { Authorization: 'Bearer ui-filter', 'X-Mock-Namespace': 'ui-filters' } });
   const get = await lastEntry();
   await page.waitForSelector(rowFor(get.seq), { timeout: 3000 });
   for (const line of await visiblePaths()) assert.match(line, /^GET /, 'only GET requests are shown');
@@ -122,14 +112,14 @@ test('filters by API, method, path, status and namespace, also for requests arri
   await screenshot(page, 'requests-filtered-1280');
 
   // The page's own admin calls are not in the journal.
-  const { json } = await call(server.url, 'GET', '/__admin/requests');
+  const { json } = await call(env.server.url, 'GET', '/__admin/requests');
   assert.ok(json.requests.every((entry) => !entry.path.startsWith('/__admin')), 'no admin call journaled');
   assertNoErrors(errors);
   await page.close();
 });
 
 test('under steady traffic the journal keeps every request and Identities still updates', async () => {
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/#identities`);
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/#identities`);
   await ready(page);
   await page.waitForSelector('#live[data-status=live]');
   const before = (await lastEntry()).seq;
@@ -146,10 +136,10 @@ test('under steady traffic the journal keeps every request and Identities still 
     });
   while (Date.now() < until) {
     if (sent === 20) {
-      created = await call(server.url, 'POST', '/v1/identities/', { body: { identifier_key: 'ui-busy', name: 'Busy Bea', identity_type: 'user' } });
+      created = await call(env.server.url, 'POST', '/v1/identities/', { body: { identifier_key: 'ui-busy', name: 'Busy Bea', identity_type: 'user' } });
       created.at = Date.now();
     } else {
-      await call(server.url, 'GET', '/v1/identities/?limit=1');
+      await call(env.server.url, 'GET', '/v1/identities/?limit=1');
     }
     sent += 1;
   }

@@ -1,31 +1,20 @@
 // The admin token: a server started with --admin-token makes the page ask for it; a wrong one is
 // refused, the right one is kept for the tab (sessionStorage) and the live journal works with it.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoErrors, call, launchBrowser, openPage, ready, screenshot, startServer } from './helpers.mjs';
+import { assertNoErrors, call, openPage, ready, screenshot, serverAndBrowser } from './helpers.mjs';
 
 const TOKEN = 'ui-test-token-1234';
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer(['--admin-token', TOKEN]);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser(['--admin-token', TOKEN]);
 
 test('the page asks for the admin token, refuses a wrong one and keeps the right one for the tab', async () => {
   // The page is served without the token (it holds no data); the admin API is not.
-  const pageResponse = await fetch(`${server.url}/__admin/ui/`);
+  const pageResponse = await fetch(`${env.server.url}/__admin/ui/`);
   assert.equal(pageResponse.status, 200);
-  assert.equal((await call(server.url, 'GET', '/__admin/state')).status, 401);
+  assert.equal((await call(env.server.url, 'GET', '/__admin/state')).status, 401);
 
   // Each 401 before the token is given is expected: the browser logs it as a failed resource.
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/`, {
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/`, {
     allowed: [/Failed to load resource: the server responded with a status of 401/],
   });
   await page.waitForSelector('#token-dialog[open]');
@@ -52,7 +41,7 @@ test('the page asks for the admin token, refuses a wrong one and keeps the right
   // The stream (read with fetch, as an EventSource cannot send the token) is live.
   await page.click('nav a[data-view=requests]');
   await page.waitForSelector('#live[data-status=live]');
-  await call(server.url, 'POST', '/v1/identities/', { body: { identifier_key: 'ui-token', name: 'Token Tom', identity_type: 'user' } });
+  await call(env.server.url, 'POST', '/v1/identities/', { body: { identifier_key: 'ui-token', name: 'Token Tom', identity_type: 'user' } });
   await page.waitForSelector('#requests-table tbody tr.req:has-text("/v1/identities/")', { timeout: 3000 });
 
   // A reload in the same tab does not ask again.
@@ -64,7 +53,7 @@ test('the page asks for the admin token, refuses a wrong one and keeps the right
 });
 
 test('a new tab asks again: the token is kept per tab, not stored for the site', async () => {
-  const { page, errors } = await openPage(browser.context, `${server.url}/__admin/ui/`, {
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}/__admin/ui/`, {
     allowed: [/Failed to load resource: the server responded with a status of 401/],
   });
   await page.waitForSelector('#token-dialog[open]');
