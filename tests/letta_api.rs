@@ -431,6 +431,10 @@ async fn fix_upstream_bugs_refuses_what_upstream_cannot_store_or_answer_before_w
     let past_bigint = get(&server, "/v1/identities/?limit=9223372036854775808").await;
     assert_eq!(past_bigint.status, 422, "{}", past_bigint.text());
     assert!(past_bigint.text().contains("'ctx': {'le': 9223372036854775807}"), "{}", past_bigint.text());
+    let largest_bigint = get(&server, "/v1/identities/?limit=9223372036854775807").await;
+    assert_eq!((largest_bigint.status.as_u16(), largest_bigint.json().as_array().map(Vec::len)), (200, Some(1)));
+    let both_cursors = get(&server, &format!("/v1/identities/?limit=9223372036854775807&before={id}&after={id}")).await;
+    assert_eq!((both_cursors.status.as_u16(), both_cursors.text()), (200, "[]".into()));
     let stored = get(&server, &format!("/v1/identities/{id}")).await.json();
     assert_eq!(
         (stored["name"].as_str(), get(&server, "/v1/identities/count").await.text()),

@@ -526,6 +526,10 @@ impl LettaApi {
             (fetch, true) => fetch.map(|n| n.saturating_mul(2)),
             (fetch, false) => fetch,
         };
+        // Upstream's `limit + 1` (or twice that) passes a `bigint` for the largest limits, a 500.
+        // With `--fix-upstream-bugs` every limit the 422 allows answers: the rows asked for stop
+        // at the largest `bigint`.
+        let sql_limit = sql_limit.map(|n| if self.fix_upstream_bugs { n.min(i128::from(i64::MAX)) } else { n });
         let bounds = PageBounds { limit: sql_limit.map(sql_limit_rows).transpose()?, ..bounds };
         let name = query.filter("name").map(like::ContainsIgnoringCase::new);
         let project_id = query.filter("project_id");
