@@ -561,6 +561,29 @@ async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
     assert_eq!(agent["llm_config"]["context_window"], 128_000);
     assert_eq!(agent["max_files_open"], 10, "from the 128k context window");
     assert_eq!(agent["compaction_settings"]["model"], "openai/gpt-5-mini");
+    assert_eq!(agent["llm_config"]["max_tokens"], 16_384);
+    let claude =
+        json!({"name": "claude", "model": "anthropic/claude-sonnet-4-5", "embedding": "openai/text-embedding-3-small"});
+    let claude = send_json(&server, "POST", "/v1/agents/", &claude).await.json();
+    assert_eq!(
+        (
+            &claude["llm_config"]["max_tokens"],
+            &claude["llm_config"]["context_window"],
+            &claude["compaction_settings"]["model"]
+        ),
+        (&json!(8_192), &json!(128_000), &json!("anthropic/claude-haiku-4-5")),
+        "{claude}"
+    );
+    assert_eq!(
+        send(&server, "DELETE", &format!("/v1/agents/{}", claude["id"].as_str().unwrap()), &[], None).await.status,
+        200
+    );
+    // A handle names a provider and a model, both non-empty.
+    for handle in ["openai/", "/gpt-4o-mini", "openai"] {
+        let refused = send_json(&server, "POST", "/v1/agents/", &json!({"name": "none", "model": handle})).await;
+        let why = "INVALID_ARGUMENT: The model handle should be in the format provider/model-name";
+        assert_eq!((refused.status.as_u16(), refused.text()), (400, format!(r#"{{"detail":"{why}"}}"#)), "{handle}");
+    }
     // Letta's own models have a 30,000-token window and their own summarizer; names may hold
     // letters of any language, digits, spaces, hyphens, underscores and apostrophes.
     let letta_model =
@@ -623,6 +646,33 @@ async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
     assert_eq!(get(&server, &format!("/v1/agents/{agent_id}")).await.status, 404);
     assert_eq!(send(&server, "POST", "/__admin/reset", &[], None).await.status, 200);
     assert_eq!(get(&server, "/v1/blocks/count").await.text(), "0");
+}
+
+#[tokio::test]
+async fn relations_no_route_creates_come_from_fixtures_and_show_only_when_loaded() {
+    // No route makes an approval request, a source or a tool; a fixture agent can hold them, and a
+    // 1.x SDK sees each only when `include` names it.
+    let server = support::start(empty()).await;
+    let bundled: Value = serde_json::from_str(&std::fs::read_to_string("fixtures/letta.json").unwrap()).unwrap();
+    let mut agent = bundled["letta"]["agents"][0].clone();
+    let relations = [
+        ("pending_approval", json!({"id": "message-1", "message_type": "approval_request_message"})),
+        ("sources", json!([{"id": "source-1", "name": "handbook"}])),
+        ("tools", json!([{"id": "tool-1", "name": "send_message"}])),
+    ];
+    for (field, value) in &relations {
+        agent[*field] = value.clone();
+    }
+    let loaded = send_json(&server, "POST", "/__admin/fixtures", &json!({"letta": {"agents": [agent]}})).await;
+    assert_eq!(loaded.status, 200, "{}", loaded.text());
+    let sdk = [("x-stainless-package-version", "1.12.1")];
+    for (field, value) in relations {
+        let path = format!("/v1/agents/{SUPPORT_AGENT}");
+        let bare = send(&server, "GET", &path, &sdk, None).await.json();
+        assert_eq!(bare[field], if value.is_array() { json!([]) } else { Value::Null }, "{field} not loaded");
+        let included = send(&server, "GET", &format!("{path}?include=agent.{field}"), &sdk, None).await.json();
+        assert_eq!(included[field], value, "{field} loaded");
+    }
 }
 
 /// A fixtures document with `count` identities, agents and blocks, every agent and block linked to
