@@ -377,6 +377,12 @@ mod tests {
         render(&validate(schemas, schema, "body", &body))
     }
 
+    /// Each error's type and loc, in the order reported.
+    fn kinds_and_locs(schema: SchemaId, body: Value) -> Vec<String> {
+        let errors = validate(Schemas::bundled().unwrap(), schema, "body", &body);
+        errors.iter().map(|e| format!("{}:{:?}", e.kind, e.loc)).collect()
+    }
+
     #[test]
     fn missing_fields_come_in_declaration_order() {
         assert_eq!(
@@ -401,10 +407,8 @@ mod tests {
             "name": 3,
             "aa": 2,
         });
-        let errors = validate(Schemas::bundled().unwrap(), SchemaId::LettaIdentityUpdate, "body", &body);
-        let locs: Vec<String> = errors.iter().map(|e| format!("{}:{:?}", e.kind, e.loc)).collect();
         assert_eq!(
-            locs,
+            kinds_and_locs(SchemaId::LettaIdentityUpdate, body),
             vec![
                 "string_type:[Key(\"name\")]",
                 "extra_forbidden:[Key(\"properties\"), Index(0), Key(\"qq\")]",
@@ -474,10 +478,8 @@ mod tests {
     #[test]
     fn nested_errors_sort_by_field_then_index() {
         let body = json!({"properties": [{"key": 1, "value": "v", "type": "bad"}, {"value": 1}], "name": 3});
-        let errors = validate(Schemas::bundled().unwrap(), SchemaId::LettaIdentityUpdate, "body", &body);
-        let locs: Vec<String> = errors.iter().map(|e| format!("{}:{:?}", e.kind, e.loc)).collect();
         assert_eq!(
-            locs,
+            kinds_and_locs(SchemaId::LettaIdentityUpdate, body),
             vec![
                 "string_type:[Key(\"name\")]",
                 "string_type:[Key(\"properties\"), Index(0), Key(\"key\")]",
