@@ -2,11 +2,12 @@
 //! request's fields, the configuration its model and embedding handles stand for, and only the
 //! relationships upstream loads for the answer at hand.
 
-use super::entities::{answer, default_description, link, new_block, timestamp, Request};
+use super::blocks::{default_description, new_block};
 use super::errors::LettaError;
-use super::model::{Entity, LettaData, DEFAULT_USER_ID};
+use super::model::{timestamp, Entity, LettaData, DEFAULT_USER_ID};
+use super::routes::Resource;
 use super::validation::{CtxValue, ErrorInput, LocPart, PydanticError};
-use super::{LettaApi, Outcome, Query};
+use super::{answer, LettaApi, Outcome, Query, Request};
 use crate::http::ApiRequest;
 use hyper::StatusCode;
 use serde_json::{json, Map, Value};
@@ -446,7 +447,7 @@ impl LettaApi {
         agent.insert("updated_at".into(), Value::from(timestamp(sources.clock.now_micros())));
         let _ = data.agents.insert(Entity { id: id.clone(), json: Value::Object(agent) }, now_micros);
         for identity_id in &identities {
-            link(data, super::routes::Resource::Agents, identity_id, &id, true);
+            data.link(Resource::Agents, identity_id, &id, true);
         }
         answer(&shown(data, &created, loaded_by_create(body, include_tools)))
     }
@@ -513,7 +514,7 @@ impl LettaApi {
                 let linked = identity.agent_ids.iter().any(|linked| **linked == *updated.id);
                 let keep = wanted.iter().any(|w| *w == *identity.id);
                 if linked != keep {
-                    link(data, super::routes::Resource::Agents, &identity.id, &updated.id, keep);
+                    data.link(Resource::Agents, &identity.id, &updated.id, keep);
                 }
             }
         }

@@ -4,77 +4,15 @@
 //! sides), so an agent's `identity_ids` and `identities` are filled in when it is shown, and an
 //! agent's blocks are shown as they are now.
 
-use super::agents;
 use super::errors::LettaError;
-use super::model::{Entity, Identity, LettaData};
+use super::model::Entity;
 use super::routes::{EntityOperation, Resource};
-use super::{LettaApi, Outcome, Query};
-use crate::http::{json, ApiRequest};
-use crate::store::Collection;
-use crate::vendor::Sources;
+use super::{agents, answer, blocks, LettaApi, Outcome, Request};
+use crate::http::json;
 use hyper::StatusCode;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::sync::Arc;
-
-/// One request to an agents or blocks route, once validated.
-pub struct Request<'a> {
-    pub data: &'a LettaData,
-    pub sources: &'a Sources<'a>,
-    pub query: &'a Query,
-    pub body: &'a Value,
-    pub http: &'a ApiRequest,
-}
-
-pub fn collection(data: &LettaData, resource: Resource) -> &Collection<Entity> {
-    match resource {
-        Resource::Blocks => &data.blocks,
-        _ => &data.agents,
-    }
-}
-
-/// The identity's side of the relation with agents or blocks.
-pub fn links(identity: &Identity, resource: Resource) -> &[String] {
-    match resource {
-        Resource::Blocks => &identity.block_ids,
-        _ => &identity.agent_ids,
-    }
-}
-
-/// Adds (or removes) the link between an identity and an agent or block.
-pub fn link(data: &LettaData, resource: Resource, identity_id: &str, entity_id: &str, linked: bool) {
-    let _ = data.identities.update(identity_id, |identity| -> Result<(), ()> {
-        let ids = match resource {
-            Resource::Blocks => &mut identity.block_ids,
-            _ => &mut identity.agent_ids,
-        };
-        let present = ids.iter().any(|id| id == entity_id);
-        if linked && !present {
-            ids.push(entity_id.to_string());
-        } else if !linked && present {
-            ids.retain(|id| id != entity_id);
-        }
-        Ok(())
-    });
-}
-
-/// Removes every link to an agent or block that is gone (the link tables cascade).
-pub fn unlink_everywhere(data: &LettaData, resource: Resource, entity_id: &str) {
-    for (_, identity) in data.identities.snapshot() {
-        if links(&identity, resource).iter().any(|id| id == entity_id) {
-            link(data, resource, &identity.id, entity_id, false);
-        }
-    }
-}
-
-/// Upstream's `isoformat()` of a UTC time, with microseconds.
-pub fn timestamp(micros: i64) -> String {
-    crate::clock::rfc3339_micros(micros)
-}
-
-pub fn answer(value: &Value) -> Outcome {
-    Ok(json(StatusCode::OK, serde_json::to_vec(value).unwrap_or_default()))
-}
 
 /// The text columns of an agent or a block a request writes: the named fields and the tags.
 fn texts(resource: Resource, body: &Value) -> Vec<(&'static str, &str)> {
@@ -104,7 +42,7 @@ impl LettaApi {
         request: Request<'_>,
     ) -> Outcome {
         let data = request.data;
-        let collection = collection(data, resource);
+        let collection = data.entities(resource);
         match operation {
             EntityOperation::List => self.list_entities(resource, &request),
             EntityOperation::Count => {
@@ -127,7 +65,7 @@ impl LettaApi {
             }
             EntityOperation::Delete => {
                 let removed = collection.remove(id).ok_or_else(|| self.messages.not_found(resource.kind(), id))?;
-                unlink_everywhere(data, resource, &removed.id);
+                data.unlink_everywhere(resource, &removed.id);
                 match resource {
                     Resource::Blocks => Ok(json(StatusCode::OK, "null")),
                     _ => answer(&Value::from(Map::from_iter([(
@@ -150,7 +88,7 @@ impl LettaApi {
                     return Err(self.messages.identity_not_found(identity_id));
                 }
                 let entity = collection.get(id).ok_or_else(|| self.messages.not_found(resource.kind(), id))?;
-                link(data, resource, identity_id, &entity.id, operation == EntityOperation::AttachIdentity);
+                data.link(resource, identity_id, &entity.id, operation == EntityOperation::AttachIdentity);
                 match resource {
                     Resource::Blocks => answer(&entity.json),
                     _ => Ok(json(StatusCode::OK, "null")),
@@ -161,7 +99,7 @@ impl LettaApi {
 
     fn write_entity(&self, resource: Resource, operation: EntityOperation, id: &str, request: &Request<'_>) -> Outcome {
         match (resource, operation) {
-            (Resource::Blocks, EntityOperation::Create) => block_create(request),
+            (Resource::Blocks, EntityOperation::Create) => blocks::create(request),
             (Resource::Blocks, _) => self.block_update(id, request),
             (_, EntityOperation::Create) => self.agent_create(request),
             _ => self.agent_update(id, request),
@@ -189,30 +127,6 @@ impl LettaApi {
         };
         answer(&Value::from(shown))
     }
-
-    fn block_update(&self, id: &str, request: &Request<'_>) -> Outcome {
-        let updated = request
-            .data
-            .blocks
-            .update(id, |block| -> Result<(), ()> {
-                if let (Value::Object(fields), Value::Object(changes)) = (&mut block.json, request.body) {
-                    // Only the fields sent, and not null, change.
-                    for (name, value) in changes {
-                        if fields.contains_key(name) && !value.is_null() && name != "id" {
-                            let value = match (name.as_str(), value) {
-                                // A block's value loses its NUL characters, as on create.
-                                ("value", Value::String(text)) => Value::from(text.replace('\0', "")),
-                                _ => value.clone(),
-                            };
-                            fields.insert(name.clone(), value);
-                        }
-                    }
-                }
-                Ok(())
-            })
-            .map_err(|_| self.messages.not_found("Block", id))?;
-        answer(&updated.json)
-    }
 }
 
 /// GET of one agent or block answers a short 404, unlike the ORM's long one.
@@ -237,14 +151,14 @@ fn matching(resource: Resource, request: &Request<'_>) -> Vec<(i64, Arc<Entity>)
     let mut linked: Option<Vec<String>> = None;
     if let Some(identity_id) = query.filter("identity_id") {
         linked = Some(
-            data.identities.get(identity_id).map(|identity| links(&identity, resource).to_vec()).unwrap_or_default(),
+            data.identities.get(identity_id).map(|identity| identity.links(resource).to_vec()).unwrap_or_default(),
         );
     }
     if !identifier_keys.is_empty() {
         let mut ids = Vec::new();
         for (_, identity) in data.identities.snapshot() {
             if identifier_keys.contains(&identity.identifier_key.as_str()) {
-                ids.extend(links(&identity, resource).iter().cloned());
+                ids.extend(identity.links(resource).iter().cloned());
             }
         }
         linked = Some(match linked {
@@ -282,7 +196,8 @@ fn matching(resource: Resource, request: &Request<'_>) -> Vec<(i64, Arc<Entity>)
                 || (entity.json.get("is_template") == Some(&Value::Bool(true))) == templates_only)
             && block_name.is_none_or(|wanted| field("template_name") == Some(wanted))
     };
-    let mut rows: Vec<(i64, Arc<Entity>)> = collection(data, resource)
+    let mut rows: Vec<(i64, Arc<Entity>)> = data
+        .entities(resource)
         .snapshot()
         .into_iter()
         .filter(|(_, entity)| keep(entity))
@@ -324,71 +239,5 @@ fn nulls_last(a: &Option<i64>, b: &Option<i64>) -> Ordering {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Greater,
         (Some(_), None) => Ordering::Less,
-    }
-}
-
-/// The description upstream's create answer shows for a block of a standard label sent without
-/// one (it is not stored).
-pub fn default_description(label: &str) -> Option<&'static str> {
-    match label {
-        "human" => Some(
-            "The human block: Stores key details about the person you are conversing with, allowing for more \
-             personalized and friend-like conversation.",
-        ),
-        "persona" => Some(
-            "The persona block: Stores details about your current persona, guiding how you behave and respond. \
-             This helps you to maintain consistency and personality in your interactions.",
-        ),
-        _ => None,
-    }
-}
-
-/// A block as upstream's `BlockResponse` shows it, from a validated `CreateBlock` body.
-pub fn new_block(body: &Value, id: Arc<str>) -> Map<String, Value> {
-    let given = |name: &str| body.get(name).filter(|v| !v.is_null()).cloned();
-    let value = body.get("value").and_then(Value::as_str).unwrap_or_default().replace('\0', "");
-    let mut block = Map::new();
-    block.insert("value".into(), Value::from(value));
-    block.insert("limit".into(), given("limit").unwrap_or(Value::from(100_000)));
-    block.insert("project_id".into(), given("project_id").unwrap_or(Value::Null));
-    block.insert("template_name".into(), Value::Null);
-    block.insert("is_template".into(), Value::from(false));
-    for field in ["template_id", "base_template_id", "deployment_id", "entity_id"] {
-        block.insert(field.into(), Value::Null);
-    }
-    block.insert("preserve_on_migration".into(), Value::from(false));
-    block.insert("label".into(), given("label").unwrap_or(Value::from("")));
-    block.insert("read_only".into(), given("read_only").unwrap_or(Value::from(false)));
-    block.insert("description".into(), given("description").unwrap_or(Value::Null));
-    block.insert("metadata".into(), given("metadata").unwrap_or(Value::Object(Map::new())));
-    block.insert("hidden".into(), given("hidden").unwrap_or(Value::Null));
-    block.insert("id".into(), Value::from(&*id));
-    block.insert("created_by_id".into(), Value::Null);
-    block.insert("last_updated_by_id".into(), Value::Null);
-    block.insert("tags".into(), given("tags").unwrap_or(Value::Array(Vec::new())));
-    block
-}
-
-fn block_create(request: &Request<'_>) -> Outcome {
-    let id: Arc<str> = format!("block-{}", request.sources.ids.uuid4()).into();
-    let block = new_block(request.body, id.clone());
-    let mut shown = block.clone();
-    if block["description"].is_null() {
-        if let Some(text) = block["label"].as_str().and_then(default_description) {
-            shown.insert("description".into(), Value::from(text));
-        }
-    }
-    let entity = Entity { id, json: Value::Object(block) };
-    let _ = request.data.blocks.insert(entity, request.sources.clock.now_micros());
-    answer(&Value::Object(shown))
-}
-
-/// Upstream's `CreateBlock` turns a missing or null `value` into `""` before validation, when
-/// the body is an object with anything in it.
-pub fn block_body_defaults(body: &mut Value) {
-    if let Value::Object(fields) = body {
-        if !fields.is_empty() && fields.get("value").is_none_or(Value::is_null) {
-            fields.insert("value".into(), Value::from(""));
-        }
     }
 }

@@ -1,9 +1,10 @@
 //! The Letta Identities API (`/v1/identities`, also mounted under `/latest/identities`), and the
-//! agents and blocks routes identities reach (`entities.rs`, `agents.rs`), as a real Letta 0.16.8
+//! agents and blocks routes identities reach (`entities.rs`, `agents.rs`, `blocks.rs`), as a real Letta 0.16.8
 //! server speaks them. A request travels: route, read the body the way FastAPI does, check the
 //! actor header, validate path, query and body against the schemas, apply to the store, encode.
 
 mod agents;
+mod blocks;
 mod entities;
 pub mod errors;
 pub mod fixtures;
@@ -50,6 +51,20 @@ pub struct LettaApi {
 }
 
 type Outcome = Result<ApiResponse, LettaError>;
+
+/// One request to an agents or blocks route, once validated.
+struct Request<'a> {
+    data: &'a LettaData,
+    sources: &'a Sources<'a>,
+    query: &'a Query,
+    body: &'a Value,
+    http: &'a ApiRequest,
+}
+
+/// A 200 with `value` as its JSON body.
+fn answer(value: &Value) -> Outcome {
+    Ok(json(StatusCode::OK, serde_json::to_vec(value).unwrap_or_default()))
+}
 
 /// A request's query, validated: known parameters only, the last value of a repeated scalar.
 struct Query {
@@ -253,7 +268,7 @@ impl LettaApi {
                 Body::Json(body)
             }
             (Operation::Entity(Resource::Blocks, routes::EntityOperation::Create), Body::Json(mut body)) => {
-                entities::block_body_defaults(&mut body);
+                blocks::body_defaults(&mut body);
                 Body::Json(body)
             }
             (_, body) => body,
@@ -271,7 +286,7 @@ impl LettaApi {
         let id = ids.id.unwrap_or_default();
         match operation {
             Operation::Entity(resource, operation) => {
-                let request = entities::Request { data, sources, query: &query, body: &body_value, http: request };
+                let request = Request { data, sources, query: &query, body: &body_value, http: request };
                 self.entity(resource, operation, id, ids.identity_id.unwrap_or_default(), request)
             }
             Operation::List => self.list(data, &query),
@@ -588,7 +603,7 @@ impl LettaApi {
     /// The agents or blocks linked to an identity, with their own cursors, limit and order.
     /// Agents are shown without relationships (but those `include` names), blocks without tags.
     fn list_linked(&self, data: &LettaData, resource: Resource, linked: &[String], query: &Query) -> Outcome {
-        let collection = entities::collection(data, resource);
+        let collection = data.entities(resource);
         let kind = resource.kind();
         let after = self.cursor(query.filter("after"), |id| collection.order_of(id), kind)?;
         let before = self.cursor(query.filter("before"), |id| collection.order_of(id), kind)?;
@@ -606,7 +621,7 @@ impl LettaApi {
                 _ => agents::shown(data, entity, agents::included(query)),
             })
             .collect();
-        entities::answer(&Value::from(items))
+        answer(&Value::from(items))
     }
 
     fn create(&self, data: &LettaData, sources: &Sources<'_>, body: &Value) -> Outcome {

@@ -1,6 +1,7 @@
 //! Letta's identity model as the store holds it, and its exact wire encoding.
 
 use super::pyvalues;
+use super::routes::Resource;
 use crate::json_text::{JsonText, ObjectWriter};
 use crate::store::{Collection, Record};
 use serde::{Deserialize, Serialize};
@@ -223,6 +224,14 @@ impl Record for Identity {
 }
 
 impl Identity {
+    /// The identity's side of the relation with agents or blocks.
+    pub fn links(&self, resource: Resource) -> &[String] {
+        match resource {
+            Resource::Blocks => &self.block_ids,
+            _ => &self.agent_ids,
+        }
+    }
+
     /// Appends the compact wire JSON of this identity, in the real server's key order. The links
     /// are always written empty, as the real server does.
     pub fn write_json(&self, out: &mut Vec<u8>) {
@@ -263,6 +272,47 @@ pub struct LettaData {
     pub identities: Collection<Identity>,
     pub agents: Collection<Entity>,
     pub blocks: Collection<Entity>,
+}
+
+impl LettaData {
+    /// The agents or the blocks.
+    pub fn entities(&self, resource: Resource) -> &Collection<Entity> {
+        match resource {
+            Resource::Blocks => &self.blocks,
+            _ => &self.agents,
+        }
+    }
+
+    /// Adds (or removes) the link between an identity and an agent or block.
+    pub fn link(&self, resource: Resource, identity_id: &str, entity_id: &str, linked: bool) {
+        let _ = self.identities.update(identity_id, |identity| -> Result<(), ()> {
+            let ids = match resource {
+                Resource::Blocks => &mut identity.block_ids,
+                _ => &mut identity.agent_ids,
+            };
+            let present = ids.iter().any(|id| id == entity_id);
+            if linked && !present {
+                ids.push(entity_id.to_string());
+            } else if !linked && present {
+                ids.retain(|id| id != entity_id);
+            }
+            Ok(())
+        });
+    }
+
+    /// Removes every link to an agent or block that is gone (the link tables cascade).
+    pub fn unlink_everywhere(&self, resource: Resource, entity_id: &str) {
+        for (_, identity) in self.identities.snapshot() {
+            if identity.links(resource).iter().any(|id| id == entity_id) {
+                self.link(resource, &identity.id, entity_id, false);
+            }
+        }
+    }
+}
+
+/// Upstream's `isoformat()` of a UTC time, with microseconds.
+pub fn timestamp(micros: i64) -> String {
+    crate::clock::rfc3339_micros(micros)
 }
 
 #[cfg(test)]
