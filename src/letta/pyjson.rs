@@ -457,21 +457,16 @@ fn scan_string(s: &[u32], mut end: usize) -> Result<usize, Fail> {
         // only when the six characters fit before the end, and it fails a bad lookahead at the
         // same position this loop's next turn fails it at: validating each escape on its own
         // gives the same outcome and position.
-        if hex4(s.get(next..end)).is_none() {
+        if !is_hex4(s.get(next..end)) {
             return Err(Fail::Json(BAD_UNICODE_ESCAPE, end - 5));
         }
     }
 }
 
-/// Value of exactly four hex digits (`None` for anything else, including a missing slice).
-fn hex4(digits: Option<&[u32]>) -> Option<u32> {
-    let digits = digits?;
-    if digits.len() != 4 {
-        return None;
-    }
-    digits.iter().try_fold(0u32, |acc, &d| {
-        let v = char::from_u32(d)?.to_digit(16)?;
-        Some(acc << 4 | v)
+/// Whether `digits` are exactly four hex digits (a missing slice is not).
+fn is_hex4(digits: Option<&[u32]>) -> bool {
+    digits.is_some_and(|digits| {
+        digits.len() == 4 && digits.iter().all(|&d| char::from_u32(d).is_some_and(|c| c.is_ascii_hexdigit()))
     })
 }
 
@@ -626,6 +621,8 @@ mod tests {
     #[test]
     fn bad_escape() {
         assert_eq!(decode_error(b"\"\\q\""), err("Invalid \\escape", 1));
+        assert_eq!(decode_error(br#"["\q"]"#), err("Invalid \\escape", 2));
+        assert_eq!(decode_error(br#"{"ab": "x\q"}"#), err("Invalid \\escape", 9));
     }
     #[test]
     fn short_unicode_escape() {
