@@ -220,14 +220,9 @@ fn shortest_digits(a: f64) -> (String, i64) {
     // the closest N-digit decimal, so it is CPython's choice whenever it still reads back as `a`.
     let exact = format!("{a:.prec$e}", prec = n - 1);
     let chosen = if exact.parse::<f64>().ok() == Some(a) { exact } else { shortest };
-    let (mut digits, exp) = split_sci(&chosen);
-    while digits.len() > 1 && digits.ends_with('0') {
-        digits.pop();
-    }
-    if digits.is_empty() {
-        digits.push('0');
-    }
-    (digits, exp)
+    // Neither form has trailing zeros: a shortest string never does, and were the closest
+    // N-digit form to end in 0, N - 1 digits would read back as `a` too.
+    split_sci(&chosen)
 }
 
 /// Splits Rust scientific notation ("1.25e-7") into its digits ("125") and exponent (-7).
