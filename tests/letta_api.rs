@@ -164,6 +164,15 @@ async fn a_path_with_an_unknown_tail_is_not_found() {
         let reply = get(&server, &path).await;
         assert_eq!((reply.status.as_u16(), reply.text()), (404, r#"{"detail":"Not Found"}"#.to_string()), "{path}");
     }
+    // Path parameters are one non-empty segment each.
+    for path in [
+        format!("/v1/agents/{SUPPORT_AGENT}/identities/attach/{ALICE}/more"),
+        format!("/v1/agents//identities/attach/{ALICE}"),
+        format!("/v1/blocks/{ALICE_BLOCK}/identities/detach/a/b"),
+    ] {
+        let reply = send(&server, "PATCH", &path, &[], None).await;
+        assert_eq!((reply.status.as_u16(), reply.text()), (404, r#"{"detail":"Not Found"}"#.to_string()), "{path}");
+    }
 }
 
 #[tokio::test]
