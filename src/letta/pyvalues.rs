@@ -437,6 +437,12 @@ mod tests {
         assert!(!equal("[1]", r#"["1"]"#));
         assert!(!equal("[18446744073709551617]", "[18446744073709551616]"));
         assert!(!equal(r#"{"a": null}"#, r#"{"b": null}"#));
+        assert!(equal("[null, 1.5, -2]", "[null, 1.5, -2.0]"));
+        assert!(!equal("[1.5]", "[2.5]"), "floats compare by value");
+        assert!(!equal("[2]", "[2.5]"));
+        assert!(!equal("[null]", "[0]"));
+        assert!(!equal("[-1]", "[1]"));
+        assert!(!equal("[-18446744073709551617]", "[-18446744073709551616]"), "negative ints past a double stay exact");
     }
 
     #[test]
