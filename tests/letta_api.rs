@@ -156,6 +156,24 @@ async fn both_cursors_keep_the_middle_of_twice_the_page_as_upstream_orm() {
 }
 
 #[tokio::test]
+async fn a_properties_write_equal_in_python_keeps_what_was_stored() {
+    // SQLAlchemy writes the JSON column only when the new list is not `==` the old one in Python,
+    // where `0 == False`: the stored `false` stays.
+    let server = support::start(empty()).await;
+    let body = json!({"identifier_key": "flags", "name": "F", "identity_type": "user",
+                      "properties": [{"key": "on", "value": false, "type": "boolean"}]});
+    let id = send_json(&server, "POST", "/v1/identities/", &body).await.json()["id"].as_str().unwrap().to_string();
+    let path = format!("/v1/identities/{id}/properties");
+    for (sent, kept) in
+        [(json!(0), json!(false)), (json!(1), json!(1)), (json!(true), json!(1)), (json!(0.0), json!(0.0))]
+    {
+        let reply = send_json(&server, "PUT", &path, &json!([{"key": "on", "value": sent, "type": "boolean"}])).await;
+        assert_eq!(reply.json()["properties"][0]["value"], kept, "{sent} sent: {}", reply.text());
+        assert_eq!(get(&server, &format!("/v1/identities/{id}")).await.json()["properties"][0]["value"], kept);
+    }
+}
+
+#[tokio::test]
 async fn a_path_with_an_unknown_tail_is_not_found() {
     let server = support::start(Config::default()).await;
     for path in
