@@ -683,22 +683,39 @@ async fn relations_no_route_creates_come_from_fixtures_and_show_only_when_loaded
     let bundled: Value = serde_json::from_str(&std::fs::read_to_string("fixtures/letta.json").unwrap()).unwrap();
     let mut agent = bundled["letta"]["agents"][0].clone();
     let relations = [
-        ("pending_approval", json!({"id": "message-1", "message_type": "approval_request_message"})),
-        ("sources", json!([{"id": "source-1", "name": "handbook"}])),
-        ("tools", json!([{"id": "tool-1", "name": "send_message"}])),
+        (
+            "pending_approval",
+            "pending_approval",
+            json!({"id": "message-1", "message_type": "approval_request_message"}),
+        ),
+        ("sources", "sources", json!([{"id": "source-1", "name": "handbook"}])),
+        ("tools", "tools", json!([{"id": "tool-1", "name": "send_message"}])),
+        ("tags", "tags", json!(["vip"])),
+        ("secrets", "secrets", json!([{"key": "TOKEN", "value": "t"}])),
+        ("tool_exec_environment_variables", "secrets", json!([{"key": "TOKEN", "value": "t"}])),
     ];
-    for (field, value) in &relations {
+    for (field, _, value) in &relations {
         agent[*field] = value.clone();
     }
-    let loaded = send_json(&server, "POST", "/__admin/fixtures", &json!({"letta": {"agents": [agent]}})).await;
+    // The stored agent names its block; it is shown as the block is now.
+    agent["blocks"] = json!([{"id": ALICE_BLOCK}]);
+    let blocks = json!([bundled["letta"]["blocks"][0]]);
+    let loaded =
+        send_json(&server, "POST", "/__admin/fixtures", &json!({"letta": {"agents": [agent], "blocks": blocks}})).await;
     assert_eq!(loaded.status, 200, "{}", loaded.text());
     let sdk = [("x-stainless-package-version", "1.12.1")];
-    for (field, value) in relations {
-        let path = format!("/v1/agents/{SUPPORT_AGENT}");
-        let bare = send(&server, "GET", &path, &sdk, None).await.json();
+    let path = format!("/v1/agents/{SUPPORT_AGENT}");
+    let bare = send(&server, "GET", &path, &sdk, None).await.json();
+    for (field, include, value) in relations {
         assert_eq!(bare[field], if value.is_array() { json!([]) } else { Value::Null }, "{field} not loaded");
-        let included = send(&server, "GET", &format!("{path}?include=agent.{field}"), &sdk, None).await.json();
+        let included = send(&server, "GET", &format!("{path}?include=agent.{include}"), &sdk, None).await.json();
         assert_eq!(included[field], value, "{field} loaded");
+    }
+    let block = get(&server, &format!("/v1/blocks/{ALICE_BLOCK}")).await.json();
+    assert_eq!((&bare["blocks"], &bare["memory"]["blocks"]), (&json!([]), &json!([])));
+    for include in ["include=agent.blocks", "include_relationships=memory"] {
+        let shown = send(&server, "GET", &format!("{path}?{include}"), &sdk, None).await.json();
+        assert_eq!((&shown["blocks"], &shown["memory"]["blocks"]), (&json!([block]), &json!([block])), "{include}");
     }
 }
 
