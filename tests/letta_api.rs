@@ -174,6 +174,20 @@ async fn a_properties_write_equal_in_python_keeps_what_was_stored() {
 }
 
 #[tokio::test]
+async fn attach_and_detach_are_idempotent() {
+    // Detaching what is not attached attaches nothing; attaching twice links once.
+    let server = support::start(Config::default()).await;
+    let identity = create(&server, "linked").await;
+    let attached = vec![SUPPORT_AGENT.to_string()];
+    for (verb, expected) in [("detach", vec![]), ("attach", attached.clone()), ("attach", attached), ("detach", vec![])]
+    {
+        let path = format!("/v1/agents/{SUPPORT_AGENT}/identities/{verb}/{identity}");
+        assert_eq!(send(&server, "PATCH", &path, &[], None).await.status, 200);
+        assert_eq!(ids(&get(&server, &format!("/v1/identities/{identity}/agents")).await.json()), expected, "{verb}");
+    }
+}
+
+#[tokio::test]
 async fn a_path_with_an_unknown_tail_is_not_found() {
     let server = support::start(Config::default()).await;
     for path in
