@@ -357,6 +357,11 @@ async fn upstream_bugs_by_default() {
         (500, r#"{"detail":"An unknown error occurred"}"#)
     );
     assert_eq!(get(&server, "/v1/identities/?limit=-2").await.text(), r#"{"detail":"A database error occurred."}"#);
+    // A LIMIT past a bigint is refused by PostgreSQL; the largest one is not, on the routes that
+    // pass `limit` straight through.
+    for (limit, status) in [("9223372036854775808", 500), ("9223372036854775807", 200)] {
+        assert_eq!(get(&server, &format!("/v1/blocks/?limit={limit}")).await.status.as_u16(), status, "{limit}");
+    }
     assert_eq!(get(&server, "/v1/identities/count").await.text(), "0", "failed writes store nothing");
 }
 
