@@ -174,8 +174,9 @@ async fn a_properties_write_equal_in_python_keeps_what_was_stored() {
 }
 
 #[tokio::test]
-async fn attach_and_detach_are_idempotent() {
-    // Detaching what is not attached attaches nothing; attaching twice links once.
+async fn links_follow_attach_detach_and_delete() {
+    // Detaching what is not attached attaches nothing; attaching twice links once; deleting the
+    // agent of an identity's only link leaves no link stored.
     let server = support::start(Config::default()).await;
     let identity = create(&server, "linked").await;
     let attached = vec![SUPPORT_AGENT.to_string()];
@@ -185,6 +186,13 @@ async fn attach_and_detach_are_idempotent() {
         assert_eq!(send(&server, "PATCH", &path, &[], None).await.status, 200);
         assert_eq!(ids(&get(&server, &format!("/v1/identities/{identity}/agents")).await.json()), expected, "{verb}");
     }
+    let attach = format!("/v1/agents/{SUPPORT_AGENT}/identities/attach/{identity}");
+    assert_eq!(send(&server, "PATCH", &attach, &[], None).await.status, 200);
+    assert_eq!(send(&server, "DELETE", &format!("/v1/agents/{SUPPORT_AGENT}"), &[], None).await.status, 200);
+    let state = get(&server, "/__admin/state?namespace=default").await.json();
+    let stored =
+        state["letta"]["identities"].as_array().unwrap().iter().find(|i| i["id"] == identity.as_str()).cloned();
+    assert_eq!(stored.map(|i| i["agent_ids"].clone()), Some(json!([])));
 }
 
 #[tokio::test]
@@ -622,6 +630,15 @@ async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
     );
     assert_eq!(
         send(&server, "DELETE", &format!("/v1/agents/{}", claude["id"].as_str().unwrap()), &[], None).await.status,
+        200
+    );
+    // Without a name, upstream draws one: an adjective and a noun, each capitalized.
+    let unnamed = send_json(&server, "POST", "/v1/agents/", &json!({"model": "openai/gpt-4o-mini"})).await.json();
+    let name = unnamed["name"].as_str().unwrap_or_default();
+    let capitals: Vec<usize> = name.char_indices().filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| i).collect();
+    assert!(capitals.len() == 2 && capitals[0] == 0 && name.chars().all(|c| c.is_ascii_alphabetic()), "{unnamed}");
+    assert_eq!(
+        send(&server, "DELETE", &format!("/v1/agents/{}", unnamed["id"].as_str().unwrap()), &[], None).await.status,
         200
     );
     // A handle names a provider and a model, both non-empty.
