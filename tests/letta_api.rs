@@ -196,6 +196,28 @@ async fn links_follow_attach_detach_and_delete() {
 }
 
 #[tokio::test]
+async fn agents_sort_by_the_time_column_named() {
+    // The support agent was created first but updated last; only the sales agent has run.
+    let server = support::start(empty()).await;
+    let bundled: Value = serde_json::from_str(&std::fs::read_to_string("fixtures/letta.json").unwrap()).unwrap();
+    let mut agents = bundled["letta"]["agents"].as_array().unwrap()[..2].to_vec();
+    agents[0]["updated_at"] = json!("2026-03-01T09:00:00.000000Z");
+    agents[1]["updated_at"] = json!("2026-02-01T09:00:00.000000Z");
+    agents[1]["last_run_completion"] = json!("2026-02-02T09:00:00.000000Z");
+    let loaded = send_json(&server, "POST", "/__admin/fixtures", &json!({"letta": {"agents": agents}})).await;
+    assert_eq!(loaded.status, 200, "{}", loaded.text());
+    let (support, sales) = (SUPPORT_AGENT.to_string(), SALES_AGENT.to_string());
+    for (order_by, expected) in [
+        ("created_at", [&support, &sales]),
+        ("updated_at", [&sales, &support]),
+        ("last_run_completion", [&sales, &support]),
+    ] {
+        let listed = get(&server, &format!("/v1/agents/?order=asc&order_by={order_by}")).await;
+        assert_eq!(ids(&listed.json()), expected.map(String::as_str), "{order_by}: {}", listed.text());
+    }
+}
+
+#[tokio::test]
 async fn a_path_with_an_unknown_tail_is_not_found() {
     let server = support::start(Config::default()).await;
     for path in
