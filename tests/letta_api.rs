@@ -218,6 +218,14 @@ async fn agents_sort_by_the_time_column_named() {
 }
 
 #[tokio::test]
+async fn both_cursors_with_limit_zero_is_upstreams_type_error() {
+    // Upstream's ORM doubles a `None` limit: a TypeError, the 500 (`--fix-upstream-bugs`: the window).
+    let server = support::start(Config::default()).await;
+    let reply = get(&server, &format!("/v1/identities/?after={ALICE}&before={BOB}&limit=0")).await;
+    assert_eq!((reply.status.as_u16(), reply.text()), (500, r#"{"detail":"An unknown error occurred"}"#.into()));
+}
+
+#[tokio::test]
 async fn a_path_with_an_unknown_tail_is_not_found() {
     let server = support::start(Config::default()).await;
     for path in
