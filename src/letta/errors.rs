@@ -340,6 +340,9 @@ mod tests {
         // Control characters: the short escapes, else \u; DEL is escaped too.
         let controls = serde_json::json!(["a\nb\r\t\u{8}\u{c}\\\u{1}\u{7f}~"]);
         assert_eq!(python_json_dumps(&controls), r#"["a\nb\r\t\b\f\\\u0001\u007f~"]"#);
+        // Floats as Python's repr spells them, whatever spelling was sent.
+        let floats: Value = serde_json::from_str("[1E5, 1.0, 2, 1e16]").unwrap();
+        assert_eq!(python_json_dumps(&floats), "[100000.0, 1.0, 2, 1e+16]");
     }
 
     #[test]
