@@ -226,6 +226,20 @@ async fn both_cursors_with_limit_zero_is_upstreams_type_error() {
 }
 
 #[tokio::test]
+async fn identity_list_filters_all_apply() {
+    let server = support::start(Config::default()).await;
+    for (query, expected) in [
+        ("name=Alice&identifier_key=user-alice&identity_type=user", vec![ALICE]),
+        ("name=zzz&identifier_key=user-alice&identity_type=user", vec![]),
+        ("name=Alice&identifier_key=nobody&identity_type=user", vec![]),
+        ("name=Alice&identifier_key=user-alice&identity_type=org", vec![]),
+        ("name=Alice&project_id=elsewhere", vec![]),
+    ] {
+        assert_eq!(ids(&get(&server, &format!("/v1/identities/?{query}")).await.json()), expected, "{query}");
+    }
+}
+
+#[tokio::test]
 async fn a_path_with_an_unknown_tail_is_not_found() {
     let server = support::start(Config::default()).await;
     for path in
