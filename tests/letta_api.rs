@@ -153,6 +153,10 @@ async fn both_cursors_keep_the_middle_of_twice_the_page_as_upstream_orm() {
     // mid-4) and the manager trims to the limit (NOTES.md, "Both cursors"; README's table).
     let path = format!("/v1/identities/?after={}&before={}&limit=2", created[0], created[9]);
     assert_eq!(ids(&get(&server, &path).await.json()), created[5..7].iter().rev().cloned().collect::<Vec<_>>());
+    // With limit 3 the ORM fetches all 8 (mid-8 … mid-1) and keeps 4 from the middle (mid-6 …
+    // mid-3); the manager keeps the first 3.
+    let path = format!("/v1/identities/?after={}&before={}&limit=3", created[0], created[9]);
+    assert_eq!(ids(&get(&server, &path).await.json()), created[4..7].iter().rev().cloned().collect::<Vec<_>>());
 }
 
 #[tokio::test]
