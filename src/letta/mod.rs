@@ -1,7 +1,8 @@
 //! The Letta Identities API (`/v1/identities`, also mounted under `/latest/identities`), and the
-//! agents and blocks routes identities reach (`entities.rs`, `agents.rs`, `blocks.rs`), as a real Letta 0.16.8
-//! server speaks them. A request travels: route, read the body the way FastAPI does, check the
-//! actor header, validate path, query and body against the schemas, apply to the store, encode.
+//! agents and blocks routes identities reach (`entities.rs`, `agents.rs`, `blocks.rs`), as a real
+//! Letta 0.16.8 server speaks them. A request travels: route, read the body the way FastAPI does,
+//! check the actor header, validate path, query and body against the schemas, apply to the store,
+//! encode.
 
 mod agents;
 mod blocks;
