@@ -867,3 +867,29 @@ async fn every_letta_list_shows_50_rows_by_default_and_more_on_request() {
         }
     }
 }
+
+/// A namespace that has only been read shares the fixtures; the first write of any kind, agent
+/// and block writes included, gives it data of its own, so that no other namespace sees it.
+#[tokio::test]
+async fn a_first_write_to_an_agent_or_block_stays_in_its_namespace() {
+    let server = support::start(Config::default()).await;
+    let in_ns = |ns: &'static str| [("x-mock-namespace", ns), ("content-type", "application/json")];
+    let blocks_before = send(&server, "GET", "/v1/blocks/count", &in_ns("before"), None).await.text();
+    let block = br#"{"label": "human", "value": "written first"}"#;
+    let created = send(&server, "POST", "/v1/blocks/", &in_ns("makes-a-block"), Some(block)).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let rename = format!("/v1/agents/{SALES_AGENT}");
+    let renamed = send(&server, "PATCH", &rename, &in_ns("renames-an-agent"), Some(br#"{"name": "Renamed"}"#)).await;
+    assert_eq!(renamed.json()["name"], "Renamed", "{}", renamed.text());
+
+    let count = |n: usize| (n + blocks_before.parse::<usize>().unwrap()).to_string();
+    for (ns, blocks, agent_name) in [
+        ("makes-a-block", count(1), "sales-agent"),
+        ("renames-an-agent", count(0), "Renamed"),
+        ("reader", count(0), "sales-agent"),
+    ] {
+        assert_eq!(send(&server, "GET", "/v1/blocks/count", &in_ns(ns), None).await.text(), blocks, "{ns}");
+        let agent = send(&server, "GET", &rename, &in_ns(ns), None).await.json();
+        assert_eq!(agent["name"], agent_name, "{ns}");
+    }
+}

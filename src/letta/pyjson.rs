@@ -498,6 +498,10 @@ mod tests {
         assert_eq!(utf16, [0x22, 0x1F600, 0xD800, 0x22], "a pair combines, a lone surrogate passes");
         let little = decode_bytes(b"\xff\xfe\x22\x00\x3d\xd8\x00\xde\x22\x00").unwrap();
         assert_eq!(little, [0x22, 0x1F600, 0x22]);
+        // Two bytes with a NUL are UTF-16 in the NUL's byte order; three are UTF-8.
+        assert_eq!(decode_bytes(b"5\0"), Some(vec![0x35]), "utf-16-le");
+        assert_eq!(decode_bytes(b"\x005"), Some(vec![0x35]), "utf-16-be");
+        assert_eq!(decode_bytes(b"5\0\0"), Some(vec![0x35, 0, 0]), "utf-8");
     }
 
     #[test]
