@@ -24,6 +24,16 @@ fn empty() -> Config {
     Config { fixtures: FixtureSource::Empty, ..Config::default() }
 }
 
+/// The bundled fixtures document, to build test fixtures from its records.
+fn bundled_fixtures() -> Value {
+    serde_json::from_str(&std::fs::read_to_string("fixtures/letta.json").unwrap()).unwrap()
+}
+
+async fn delete_agent(server: &identity_mock::MockServer, agent: &Value) {
+    let path = format!("/v1/agents/{}", agent["id"].as_str().unwrap());
+    assert_eq!(send(server, "DELETE", &path, &[], None).await.status, 200, "{path}");
+}
+
 async fn create(server: &identity_mock::MockServer, key: &str) -> String {
     let reply = send_json(
         server,
@@ -205,7 +215,7 @@ async fn links_follow_attach_detach_and_delete() {
 async fn agents_sort_by_the_time_column_named() {
     // The support agent was created first but updated last; only the sales agent has run.
     let server = support::start(empty()).await;
-    let bundled: Value = serde_json::from_str(&std::fs::read_to_string("fixtures/letta.json").unwrap()).unwrap();
+    let bundled = bundled_fixtures();
     let mut agents = bundled["letta"]["agents"].as_array().unwrap()[..2].to_vec();
     agents[0]["updated_at"] = json!("2026-03-01T09:00:00.000000Z");
     agents[1]["updated_at"] = json!("2026-02-01T09:00:00.000000Z");
@@ -678,19 +688,13 @@ async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
         (&json!(8_192), &json!(128_000), &json!("anthropic/claude-haiku-4-5")),
         "{claude}"
     );
-    assert_eq!(
-        send(&server, "DELETE", &format!("/v1/agents/{}", claude["id"].as_str().unwrap()), &[], None).await.status,
-        200
-    );
+    delete_agent(&server, &claude).await;
     // Without a name, upstream draws one: an adjective and a noun, each capitalized.
     let unnamed = send_json(&server, "POST", "/v1/agents/", &json!({"model": "openai/gpt-4o-mini"})).await.json();
     let name = unnamed["name"].as_str().unwrap_or_default();
     let capitals: Vec<usize> = name.char_indices().filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| i).collect();
     assert!(capitals.len() == 2 && capitals[0] == 0 && name.chars().all(|c| c.is_ascii_alphabetic()), "{unnamed}");
-    assert_eq!(
-        send(&server, "DELETE", &format!("/v1/agents/{}", unnamed["id"].as_str().unwrap()), &[], None).await.status,
-        200
-    );
+    delete_agent(&server, &unnamed).await;
     // A handle names a provider and a model, both non-empty.
     for handle in ["openai/", "/gpt-4o-mini", "openai"] {
         let refused = send_json(&server, "POST", "/v1/agents/", &json!({"name": "none", "model": handle})).await;
@@ -706,10 +710,7 @@ async fn agents_and_blocks_share_one_relation_with_identities_per_namespace() {
     let created = created.json();
     assert_eq!(created["llm_config"]["context_window"], 30_000, "{}", created["llm_config"]);
     assert_eq!(created["compaction_settings"]["model"], "letta/auto");
-    assert_eq!(
-        send(&server, "DELETE", &format!("/v1/agents/{}", created["id"].as_str().unwrap()), &[], None).await.status,
-        200
-    );
+    delete_agent(&server, &created).await;
     let block =
         send_json(&server, "POST", "/v1/blocks/", &json!({"label": "human", "value": "likes tea"})).await.json();
     let block_id = block["id"].as_str().unwrap().to_string();
@@ -766,7 +767,7 @@ async fn relations_no_route_creates_come_from_fixtures_and_show_only_when_loaded
     // No route makes an approval request, a source or a tool; a fixture agent can hold them, and a
     // 1.x SDK sees each only when `include` names it.
     let server = support::start(empty()).await;
-    let bundled: Value = serde_json::from_str(&std::fs::read_to_string("fixtures/letta.json").unwrap()).unwrap();
+    let bundled = bundled_fixtures();
     let mut agent = bundled["letta"]["agents"][0].clone();
     let relations = [
         (
@@ -808,7 +809,7 @@ async fn relations_no_route_creates_come_from_fixtures_and_show_only_when_loaded
 /// A fixtures document with `count` identities, agents and blocks, every agent and block linked to
 /// the first identity: more rows than any Letta list shows by default.
 fn many_rows(count: usize) -> String {
-    let bundled: Value = serde_json::from_str(&std::fs::read_to_string("fixtures/letta.json").unwrap()).unwrap();
+    let bundled = bundled_fixtures();
     let agent = &bundled["letta"]["agents"][0];
     let block = &bundled["letta"]["blocks"][0];
     let agent_id = |i: usize| format!("agent-00000000-0000-4000-8000-{i:012}");
